@@ -1,0 +1,63 @@
+# Copyright: Contributors to the CreatorCloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fixtures shared by every test: the emulator, AWS clients on it, and the call log."""
+
+import os
+import sys
+from pathlib import Path
+
+import boto3
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tools"))
+
+from creatorcloud_emulator import launcher  # noqa: E402
+
+MANAGEMENT_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory):
+    """A running emulator on a free port, for the whole test session (or per xdist worker)."""
+    state = tmp_path_factory.mktemp("emulator")
+    port = launcher.free_port()
+    running = launcher.start(port, log_path=state / "emulator.log")
+    yield running
+    launcher.stop(running.pid)
+
+
+@pytest.fixture
+def aws(emulator):
+    """A clean emulator: no resources in any account, an empty call log."""
+    emulator.reset_state()
+    return emulator
+
+
+@pytest.fixture
+def aws_client(aws):
+    """`aws_client(service, region=..., **credentials)`: a boto3 client on the emulator."""
+
+    def make(service, region="eu-central-1", **credentials):
+        return boto3.client(
+            service, region_name=region, endpoint_url=aws.endpoint_url, **(credentials or MANAGEMENT_CREDENTIALS)
+        )
+
+    return make
+
+
+@pytest.fixture
+def aws_env(aws):
+    """Environment for a subprocess (ansible-playbook, ansible-inventory) that talks to the emulator."""
+    env = dict(os.environ)
+    env.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="eu-central-1",
+        CREATORCLOUD_AWS_ENDPOINT=aws.endpoint_url,
+        ANSIBLE_CONFIG=str(REPO / "ansible.cfg"),
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_FORCE_COLOR="0",
+    )
+    env.pop("AWS_PROFILE", None)
+    return env

@@ -1,0 +1,7 @@
+# Copyright: Contributors to the CreatorCloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""APIs that moto lacks or answers wrongly, registered with moto before the server starts."""
+
+
+def register():
+    """Register every addition with moto. Called once, before the server app is built."""

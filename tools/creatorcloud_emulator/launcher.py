@@ -1,0 +1,119 @@
+# Copyright: Contributors to the CreatorCloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Start the emulator in the background, wait until it answers, stop it by its pid."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from creatorcloud_emulator import DEFAULT_HOST
+
+TOOLS_DIR = Path(__file__).resolve().parent.parent
+
+
+class EmulatorError(RuntimeError):
+    """The emulator did not start, or did not stop."""
+
+
+@dataclass(frozen=True)
+class Emulator:
+    """A running emulator: where it listens and which process it is."""
+
+    host: str
+    port: int
+    pid: int
+
+    @property
+    def endpoint_url(self):
+        return f"http://{self.host}:{self.port}"
+
+    def calls(self):
+        """The call log: {'reads': n, 'writes': n, 'calls': [{service, operation, kind, region}]}."""
+        return _request_json(f"{self.endpoint_url}/_creatorcloud/calls")
+
+    def reset_calls(self):
+        return _request_json(f"{self.endpoint_url}/_creatorcloud/calls", method="DELETE")
+
+    def reset_state(self):
+        """Forget every resource in every account (moto's reset)."""
+        _request_json(f"{self.endpoint_url}/moto-api/reset", method="POST")
+        self.reset_calls()
+
+
+def _request_json(url, method="GET", timeout=10):
+    request = urllib.request.Request(url, method=method)
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read() or b"{}")
+
+
+def free_port(host=DEFAULT_HOST):
+    """A TCP port that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def answers(host, port):
+    """True when an emulator answers on host:port."""
+    try:
+        _request_json(f"http://{host}:{port}/_creatorcloud/calls", timeout=2)
+        return True
+    except (OSError, urllib.error.URLError, ValueError):
+        return False
+
+
+def start(port, host=DEFAULT_HOST, log_path=None, pid_path=None, timeout=60):
+    """Start the emulator as a detached process and wait until it answers."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TOOLS_DIR), env.get("PYTHONPATH")]))
+    env["MOTO_ACM_VALIDATION_WAIT"] = "0"
+    log = open(log_path, "ab") if log_path else subprocess.DEVNULL
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "creatorcloud_emulator.server", "--host", host, "--port", str(port)],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True,
+        )
+    finally:
+        if log_path:
+            log.close()
+    deadline = time.monotonic() + timeout
+    while not answers(host, port):
+        if process.poll() is not None:
+            raise EmulatorError(f"the emulator exited with code {process.returncode}; see {log_path or 'its output'}")
+        if time.monotonic() > deadline:
+            process.kill()
+            raise EmulatorError(f"the emulator did not answer on {host}:{port} within {timeout}s")
+        time.sleep(0.1)
+    if pid_path:
+        Path(pid_path).write_text(f"{process.pid}\n")
+    return Emulator(host=host, port=port, pid=process.pid)
+
+
+def stop(pid, timeout=10):
+    """Stop the emulator process (and its group) by pid; True if it was running."""
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return False
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                return True
+        except ChildProcessError:
+            pass
+        time.sleep(0.1)
+    os.killpg(pid, signal.SIGKILL)
+    return True
