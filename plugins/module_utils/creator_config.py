@@ -1,0 +1,105 @@
+# Copyright: Contributors to the CreatorCloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The rules a creator's configuration must follow, shared by modules and role validation.
+
+Each check returns None when the value is fine, or a message that names the field and
+the value, so the operator sees at once what to fix.
+"""
+
+import re
+
+SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$")
+EMAIL_PATTERN = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+DOMAIN_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+OU_NAME_PATTERN = re.compile(r"^[\w .+=,@-]{1,128}$")
+ACCOUNT_NAME_PATTERN = re.compile(r"^[\x20-\x7E]{1,50}$")
+TAG_KEY_PATTERN = re.compile(r"^[\w .:/=+@-]{1,128}$")
+
+TIERS = ("small", "medium", "large")
+FEATURES = (
+    "website", "auth", "live", "chat", "shop", "membership", "donations", "sponsors", "events",
+    "polls", "newsletter", "contact", "analytics",
+)
+RESERVED_TAG_PREFIXES = ("aws:", "creatorcloud:")
+
+
+def slug_error(field, value):
+    """A creator slug: 3-32 chars, lower-case letters, digits and hyphens, starting with a letter."""
+    if not isinstance(value, str) or not SLUG_PATTERN.match(value):
+        return (
+            f"{field} {value!r} is not a valid creator slug: use 3 to 32 lower-case letters, digits and "
+            "hyphens, starting with a letter and not ending with a hyphen"
+        )
+    return None
+
+
+def email_error(field, value):
+    """An e-mail address AWS accepts for an account (6-64 characters)."""
+    if value is None or value == "":
+        return f"{field} is missing: an e-mail address is required"
+    if not isinstance(value, str) or not 6 <= len(value) <= 64 or not EMAIL_PATTERN.match(value):
+        return f"{field} {value!r} is not a valid e-mail address (6 to 64 characters, like name@example.com)"
+    return None
+
+
+def domain_error(field, value):
+    """A registrable DNS name in lower case: at least two labels, no scheme, no trailing dot."""
+    if not isinstance(value, str) or not value:
+        return f"{field} {value!r} is not a valid domain name"
+    labels = value.split(".")
+    if (
+        len(value) > 253
+        or len(labels) < 2
+        or not all(DOMAIN_LABEL.match(label) for label in labels)
+        or not re.match(r"^[a-z]{2,63}$", labels[-1]) and not labels[-1].startswith("xn--")
+    ):
+        return (
+            f"{field} {value!r} is not a valid domain name: use lower-case labels of letters, digits and "
+            "hyphens separated by dots, like example.com (no scheme, path or trailing dot)"
+        )
+    return None
+
+
+def account_name_error(field, value):
+    """An AWS account name: 1-50 printable ASCII characters."""
+    if not isinstance(value, str) or not ACCOUNT_NAME_PATTERN.match(value):
+        return f"{field} {value!r} is not a valid account name: use 1 to 50 printable ASCII characters"
+    return None
+
+
+def ou_path_error(field, value):
+    """An OU path below the root, like `creators` or `creators/eu` (at most 5 levels)."""
+    if not isinstance(value, str) or not value.strip("/"):
+        return f"{field} {value!r} is not a valid OU path: use names separated by /, like creators/eu"
+    names = value.strip("/").split("/")
+    if len(names) > 5 or not all(OU_NAME_PATTERN.match(name) for name in names):
+        return (
+            f"{field} {value!r} is not a valid OU path: use up to 5 names of 1 to 128 letters, digits, "
+            "spaces or .+=,@_- separated by /"
+        )
+    return None
+
+
+def tags_error(field, value):
+    """Creator tags: string keys and values; the aws: and creatorcloud: prefixes are reserved."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        return f"{field} must be a dictionary of tag keys to values, got {value!r}"
+    for key, tag_value in value.items():
+        if not isinstance(key, str) or not TAG_KEY_PATTERN.match(key):
+            return f"{field} has an invalid tag key {key!r}"
+        if key.startswith(RESERVED_TAG_PREFIXES):
+            return f"{field} key {key!r} uses a reserved prefix ({', '.join(RESERVED_TAG_PREFIXES)})"
+        if not isinstance(tag_value, str) or len(tag_value) > 256:
+            return f"{field} value {tag_value!r} of tag {key!r} must be a string of at most 256 characters"
+    return None
+
+
+def ou_path_names(path):
+    """The OU names of a path, from the root down."""
+    return [name for name in path.strip("/").split("/") if name]
+
+
+def normalise_ou_path(path):
+    return "/".join(ou_path_names(path))
