@@ -11,6 +11,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tools"))
+sys.path.insert(0, str(REPO / ".collections"))
 
 from creatorcloud_emulator import launcher  # noqa: E402
 
@@ -61,3 +62,14 @@ def aws_env(aws):
     )
     env.pop("AWS_PROFILE", None)
     return env
+
+
+@pytest.fixture
+def run_playbook(aws_env):
+    """`run_playbook(playbook, *args, inventory=..., env=...)`: run ansible-playbook on the emulator."""
+    from playbook_runner import run
+
+    def runner(playbook, *args, inventory=None, env=None):
+        return run(playbook, *args, inventory=inventory, env={**aws_env, **(env or {})})
+
+    return runner

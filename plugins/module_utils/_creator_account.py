@@ -101,7 +101,7 @@ class CreatorAccount:
         target_ou_id = ou_path.leaf_id or self._step(ensure_ou_path, ou_path, self.check_mode, self.changes.append)
         if account is None:
             account = self._create_account(tags)
-            current_tags = {} if self.check_mode else tags
+            current_tags = tags  # CreateAccount sets them
         if current_parent != target_ou_id:
             self._move(account, current_parent, target_ou_id, ou_path.path)
         self._tag(account, current_tags, tags)

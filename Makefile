@@ -1,0 +1,68 @@
+# CreatorCloud: every target uses the virtual environment in .venv (made by `make venv`).
+SHELL := /bin/bash
+PYTHON_BOOTSTRAP ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+AWS_PORT ?= 4566
+EMULATOR := PYTHONPATH=tools $(PY) -m creatorcloud_emulator --port $(AWS_PORT)
+export CREATORCLOUD_AWS_ENDPOINT ?= http://127.0.0.1:$(AWS_PORT)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+PYTEST_WORKERS ?= 2
+
+.PHONY: venv demo test unit integration emulator-tests lint ruff ansible-lint sanity molecule bench aws-up aws-down clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-sanity.txt
+	test -x $(PY) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-sanity.txt
+	touch $@
+
+aws-up: venv
+	$(EMULATOR) up
+
+aws-down: venv
+	$(EMULATOR) down
+
+demo: venv aws-up
+	$(VENV)/bin/ansible-playbook playbooks/bootstrap_organization.yml
+	$(VENV)/bin/ansible-playbook playbooks/onboard.yml
+	$(VENV)/bin/ansible-inventory -i inventories/local --graph
+	@echo
+	@echo "The emulator keeps running on $(CREATORCLOUD_AWS_ENDPOINT): go on with"
+	@echo "  . $(VENV)/bin/activate && ansible-inventory -i inventories/local --graph"
+	@echo "  ansible-playbook playbooks/onboard.yml -l creator1 --check --diff"
+	@echo "and stop it with: make aws-down"
+
+test: lint unit emulator-tests integration sanity molecule
+
+lint: ruff ansible-lint
+
+ruff: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+ansible-lint: venv
+	$(VENV)/bin/ansible-lint --profile production
+
+unit: venv
+	$(PY) -m pytest tests/unit -q
+
+emulator-tests: venv
+	$(PY) -m pytest tests/emulator -q -n $(PYTEST_WORKERS)
+
+integration: venv
+	$(PY) -m pytest tests/integration -q -n $(PYTEST_WORKERS)
+
+sanity: venv
+	bash tools/ansible_test_sanity.sh
+
+molecule: venv
+	bash tools/molecule.sh
+
+bench: venv
+	$(PY) tools/bench.py --playbook playbooks/onboard.yml --inventory inventories/local
+
+clean:
+	-$(EMULATOR) down
+	rm -rf .emulator .pytest_cache .ruff_cache tests/output
