@@ -50,9 +50,9 @@ def run(playbook, *args, inventory=None, env=None):
     env.update(ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", ANSIBLE_LOAD_CALLBACK_PLUGINS="1")
     target = playbook if "/" not in playbook else str(REPO / playbook)  # a path, or a collection playbook's name
     command = [str(ANSIBLE_PLAYBOOK), target, "-i", str(inventory or REPO / "inventories/local"), *args]
-    completed = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    completed = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False)
     try:
-        output = json.loads(completed.stdout[completed.stdout.index("{"):])
+        output = json.loads(completed.stdout[completed.stdout.index("{") :])
     except ValueError as e:
         raise AssertionError(
             f"no JSON from {' '.join(command)} (exit {completed.returncode}):\n{completed.stdout}\n{completed.stderr}"

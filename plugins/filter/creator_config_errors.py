@@ -17,7 +17,7 @@ options:
     type: dict
     required: true
 author:
-  - CreatorCloud engineering
+  - CreatorCloud engineering (@creatorcloud)
 """
 
 EXAMPLES = r"""
@@ -26,7 +26,8 @@ EXAMPLES = r"""
     that: problems | length == 0
     fail_msg: "{{ problems | join('; ') }}"
   vars:
-    problems: "{{ {'slug': inventory_hostname, 'domain': creator_domain} | creatorcloud.platform.creator_config_errors }}"
+    problems: >-
+      {{ {'slug': inventory_hostname, 'domain': creator_domain} | creatorcloud.platform.creator_config_errors }}
 """
 
 RETURN = r"""

@@ -25,8 +25,10 @@ class OUPath:
     def known_paths(self):
         """Ids of the root and the found OUs, mapped to their paths."""
         known = {self.root_id: ""}
-        for index, (_, ou_id) in enumerate(self.found):
-            known[ou_id] = "/".join(name for name, _ in self.found[: index + 1])
+        names = []
+        for name, ou_id in self.found:
+            names.append(name)
+            known[ou_id] = "/".join(names)
         return known
 
 
@@ -51,7 +53,7 @@ def ensure_ou_path(client, ou_path, check_mode, record):
     `record(change)` is called before each create, so a failure knows what was already done.
     """
     parent_id = ou_path.found[-1][1] if ou_path.found else ou_path.root_id
-    names = [name for name, _ in ou_path.found]
+    names = [name for name, unused_id in ou_path.found]
     for name in ou_path.missing:
         names.append(name)
         record(f"created organizational unit {'/'.join(names)}")

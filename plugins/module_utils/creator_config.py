@@ -9,7 +9,9 @@ the value, so the operator sees at once what to fix.
 import re
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$")
-EMAIL_PATTERN = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+EMAIL_PATTERN = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 DOMAIN_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 OU_NAME_PATTERN = re.compile(r"^[\w .+=,@-]{1,128}$")
 ACCOUNT_NAME_PATTERN = re.compile(r"^[\x20-\x7E]{1,50}$")
@@ -17,8 +19,19 @@ TAG_KEY_PATTERN = re.compile(r"^[\w .:/=+@-]{1,128}$")
 
 TIERS = ("small", "medium", "large")
 FEATURES = (
-    "website", "auth", "live", "chat", "shop", "membership", "donations", "sponsors", "events",
-    "polls", "newsletter", "contact", "analytics",
+    "website",
+    "auth",
+    "live",
+    "chat",
+    "shop",
+    "membership",
+    "donations",
+    "sponsors",
+    "events",
+    "polls",
+    "newsletter",
+    "contact",
+    "analytics",
 )
 RESERVED_TAG_PREFIXES = ("aws:", "creatorcloud:")
 
@@ -51,7 +64,8 @@ def domain_error(field, value):
         len(value) > 253
         or len(labels) < 2
         or not all(DOMAIN_LABEL.match(label) for label in labels)
-        or not re.match(r"^[a-z]{2,63}$", labels[-1]) and not labels[-1].startswith("xn--")
+        or not re.match(r"^[a-z]{2,63}$", labels[-1])
+        and not labels[-1].startswith("xn--")
     ):
         return (
             f"{field} {value!r} is not a valid domain name: use lower-case labels of letters, digits and "

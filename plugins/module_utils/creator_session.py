@@ -104,4 +104,3 @@ class CreatorSession:
     def global_client(self, service):
         """A client in us-east-1, where ACM certificates for CloudFront and its metrics live."""
         return self.client(service, region=GLOBAL_REGION)
-

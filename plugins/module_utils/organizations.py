@@ -11,7 +11,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 
 # Organizations allows few calls per second per account and answers ConcurrentModification
 # when two changes race; both are worth a retry.
-_RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=["TooManyRequestsException", "ConcurrentModificationException"])
+_RETRY = AWSRetry.jittered_backoff(
+    catch_extra_error_codes=["TooManyRequestsException", "ConcurrentModificationException"]
+)
 
 
 class AnsibleOrganizationsError(AnsibleAWSError):
@@ -24,8 +26,13 @@ class OrganizationsErrorHandler(AWSErrorHandler):
     @classmethod
     def _is_missing(cls):
         return is_boto3_error_code(
-            ["AccountNotFoundException", "ParentNotFoundException", "OrganizationalUnitNotFoundException",
-             "TargetNotFoundException", "CreateAccountStatusNotFoundException"]
+            [
+                "AccountNotFoundException",
+                "ParentNotFoundException",
+                "OrganizationalUnitNotFoundException",
+                "TargetNotFoundException",
+                "CreateAccountStatusNotFoundException",
+            ]
         )
 
 

@@ -16,7 +16,7 @@ description:
   - Never closes or removes an account.
   - Runs with the credentials of the organization's management account.
 author:
-  - CreatorCloud engineering
+  - CreatorCloud engineering (@creatorcloud)
 options:
   creator:
     description:
@@ -60,11 +60,13 @@ extends_documentation_fragment:
   - amazon.aws.boto3
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
 notes:
-  - In check mode a new account is reported with no O(account.account_id), because AWS assigns it on creation.
+  - In check mode a new account is reported with no RV(account.account_id), because AWS assigns it on creation.
 """
 
 EXAMPLES = r"""

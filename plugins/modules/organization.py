@@ -12,7 +12,7 @@ description:
   - Ensures the organizational unit paths in O(ou_paths) (for example C(creators/eu)), creating the missing OUs
     from the top down. Never deletes an OU or the organization.
 author:
-  - CreatorCloud engineering
+  - CreatorCloud engineering (@creatorcloud)
 options:
   ou_paths:
     description:
@@ -26,8 +26,10 @@ extends_documentation_fragment:
   - amazon.aws.boto3
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
 """
 

@@ -6,7 +6,6 @@ import shutil
 
 import pytest
 import yaml
-
 from playbook_runner import REPO
 
 CREATOR1 = yaml.safe_load((REPO / "inventories/local/host_vars/creator1.yml").read_text())
@@ -31,12 +30,18 @@ def inventory_with(tmp_path, host, **overrides):
 @pytest.mark.parametrize(
     ("host", "overrides", "expected"),
     [
-        ("creator1", {"creator_domain": "https://creator1.example/"},
-         "creator_domain 'https://creator1.example/' is not a valid domain name"),
+        (
+            "creator1",
+            {"creator_domain": "https://creator1.example/"},
+            "creator_domain 'https://creator1.example/' is not a valid domain name",
+        ),
         ("creator1", {"creator_domain": "creator1"}, "creator_domain 'creator1' is not a valid domain name"),
         ("Creator1", {}, "inventory_hostname 'Creator1' is not a valid creator slug"),
-        ("creator-with-a-slug-far-too-long-for-us", {},
-         "inventory_hostname 'creator-with-a-slug-far-too-long-for-us' is not a valid creator slug"),
+        (
+            "creator-with-a-slug-far-too-long-for-us",
+            {},
+            "inventory_hostname 'creator-with-a-slug-far-too-long-for-us' is not a valid creator slug",
+        ),
         ("creator1", {"creator_tier": "huge"}, "value of creator_tier must be one of: small, medium, large, got: huge"),
         ("creator1", {"creator_features": ["website", "casino"]}, "creator_features"),
         ("creator1", {"creator_email": None}, "missing required arguments: creator_email"),
@@ -45,8 +50,19 @@ def inventory_with(tmp_path, host, **overrides):
         ("creator1", {"creator_tags": {"aws:owner": "x"}}, "key 'aws:owner' uses a reserved prefix"),
         ("creator1", {"creator_ou_path": "creators//eu?"}, "creator_ou_path 'creators//eu?' is not a valid OU path"),
     ],
-    ids=["domain-with-scheme", "domain-without-dot", "upper-case-slug", "too-long-slug", "unknown-tier",
-         "unknown-feature", "missing-email", "malformed-email", "tags-wrong-type", "reserved-tag", "bad-ou-path"],
+    ids=[
+        "domain-with-scheme",
+        "domain-without-dot",
+        "upper-case-slug",
+        "too-long-slug",
+        "unknown-tier",
+        "unknown-feature",
+        "missing-email",
+        "malformed-email",
+        "tags-wrong-type",
+        "reserved-tag",
+        "bad-ou-path",
+    ],
 )
 def test_bad_input_fails_before_any_write(organization, run_playbook, tmp_path, host, overrides, expected):
     run = run_playbook("playbooks/onboard.yml", inventory=inventory_with(tmp_path, host, **overrides))
@@ -73,14 +89,30 @@ def test_unknown_feature_names_the_value(organization, run_playbook, tmp_path):
 
 def test_module_rejects_bad_parameters_before_calling_aws(run_playbook, aws, tmp_path):
     playbook = tmp_path / "direct.yml"
-    playbook.write_text(yaml.safe_dump([{
-        "hosts": "localhost", "connection": "local", "gather_facts": False,
-        "vars": {"ansible_python_interpreter": "{{ ansible_playbook_python }}"},
-        "tasks": [{"creatorcloud.platform.creator_account": {
-            "creator": "creator9", "email": "not-an-email", "ou_path": "creators",
-            "endpoint_url": aws.endpoint_url, "access_key": "testing", "secret_key": "testing",
-        }}],
-    }]))
+    playbook.write_text(
+        yaml.safe_dump(
+            [
+                {
+                    "hosts": "localhost",
+                    "connection": "local",
+                    "gather_facts": False,
+                    "vars": {"ansible_python_interpreter": "{{ ansible_playbook_python }}"},
+                    "tasks": [
+                        {
+                            "creatorcloud.platform.creator_account": {
+                                "creator": "creator9",
+                                "email": "not-an-email",
+                                "ou_path": "creators",
+                                "endpoint_url": aws.endpoint_url,
+                                "access_key": "testing",
+                                "secret_key": "testing",
+                            }
+                        }
+                    ],
+                }
+            ]
+        )
+    )
 
     run = run_playbook(str(playbook), inventory="localhost,")
 

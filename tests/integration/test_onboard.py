@@ -56,15 +56,15 @@ def test_check_mode_on_a_new_creator_plans_the_account_and_writes_nothing(organi
     assert "aws+creator1@agency.example" not in accounts_by_email(aws_client)
 
 
-def test_onboard_creates_each_account_in_its_ou_and_a_second_run_writes_nothing(
-    organization, run_playbook, aws_client
-):
+def test_onboard_creates_each_account_in_its_ou_and_a_second_run_writes_nothing(organization, run_playbook, aws_client):
     first = run_playbook("playbooks/onboard.yml")
 
     assert first.returncode == 0, first.stderr
     accounts = accounts_by_email(aws_client)
-    for creator, ou_path, cost_center in (("creator1", "creators/eu", "creators-eu"), ("creator2", "creators/us",
-                                                                                      "creators-us")):
+    for creator, ou_path, cost_center in (
+        ("creator1", "creators/eu", "creators-eu"),
+        ("creator2", "creators/us", "creators-us"),
+    ):
         assert first.changed(creator) == 1
         account = accounts[f"aws+{creator}@agency.example"]
         assert account["Status"] == "ACTIVE"
@@ -95,8 +95,14 @@ def test_a_changed_ou_path_and_tags_move_and_retag_exactly_that_account(organiza
     organization.reset_calls()
 
     run = run_playbook(
-        "playbooks/onboard.yml", "-l", "creator1", "--diff",
-        "-e", "creator_ou_path=creators/eu/vip", "-e", '{"creator_tags": {"tier": "vip"}}',
+        "playbooks/onboard.yml",
+        "-l",
+        "creator1",
+        "--diff",
+        "-e",
+        "creator_ou_path=creators/eu/vip",
+        "-e",
+        '{"creator_tags": {"tier": "vip"}}',
     )
 
     assert run.returncode == 0, run.stderr

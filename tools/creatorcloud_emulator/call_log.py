@@ -15,7 +15,16 @@ import threading
 from urllib.parse import parse_qs
 
 READ_PREFIXES = (
-    "Get", "List", "Describe", "Head", "BatchGet", "Query", "Scan", "Search", "Lookup", "Select",
+    "Get",
+    "List",
+    "Describe",
+    "Head",
+    "BatchGet",
+    "Query",
+    "Scan",
+    "Search",
+    "Lookup",
+    "Select",
 )
 # Calls that change no resource although their names do not say so.
 READ_OPERATIONS = frozenset(
@@ -77,13 +86,18 @@ class _RestOperationIndex:
             for name in model.operation_names:
                 http = model.operation_model(name).http
                 uri = http.get("requestUri", "/")
-                path, _, query = uri.partition("?")
+                path, unused_separator, query = uri.partition("?")
                 required_keys = frozenset(part.split("=")[0] for part in query.split("&") if part)
                 regex = _uri_regex(path)
                 literal = len(re.sub(r"\{[^}]+\}", "", path))
                 matchers.append(
-                    ((literal, len(required_keys)), http.get("method", "POST"), re.compile(f"^{regex}/?$"),
-                     required_keys, name)
+                    (
+                        (literal, len(required_keys)),
+                        http.get("method", "POST"),
+                        re.compile(f"^{regex}/?$"),
+                        required_keys,
+                        name,
+                    )
                 )
         return matchers
 

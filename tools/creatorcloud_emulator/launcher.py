@@ -75,15 +75,15 @@ def start(port, host=DEFAULT_HOST, log_path=None, pid_path=None, timeout=60):
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TOOLS_DIR), env.get("PYTHONPATH")]))
     env["MOTO_ACM_VALIDATION_WAIT"] = "0"
-    log = open(log_path, "ab") if log_path else subprocess.DEVNULL
-    try:
+    with open(log_path or os.devnull, "ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "creatorcloud_emulator.server", "--host", host, "--port", str(port)],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
         )
-    finally:
-        if log_path:
-            log.close()
     deadline = time.monotonic() + timeout
     while not answers(host, port):
         if process.poll() is not None:
