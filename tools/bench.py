@@ -20,14 +20,29 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tools"))
 sys.path.insert(0, str(REPO / "tests"))
 
-from creatorcloud_emulator import launcher  # noqa: E402
 from playbook_runner import run  # noqa: E402
+
+from creatorcloud_emulator import launcher  # noqa: E402
 
 # Actions that run on the controller without starting a module process.
 CONTROLLER_ACTIONS = frozenset(
     "ansible.builtin." + name
-    for name in ("debug", "set_fact", "assert", "meta", "validate_argument_spec", "fail", "include_role",
-                 "include_tasks", "import_role", "import_tasks", "add_host", "group_by", "set_stats", "pause")
+    for name in (
+        "debug",
+        "set_fact",
+        "assert",
+        "meta",
+        "validate_argument_spec",
+        "fail",
+        "include_role",
+        "include_tasks",
+        "import_role",
+        "import_tasks",
+        "add_host",
+        "group_by",
+        "set_stats",
+        "pause",
+    )
 )
 
 

@@ -2,6 +2,17 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """APIs that moto lacks or answers wrongly, registered with moto before the server starts."""
 
+from . import apigatewayv2
+from . import backup
+from . import cloudfront
+from . import ivs
+from . import ivschat
+
 
 def register():
     """Register every addition with moto. Called once, before the server app is built."""
+    ivs.register()
+    backup.register()
+    apigatewayv2.register()
+    cloudfront.register()
+    ivschat.register()
