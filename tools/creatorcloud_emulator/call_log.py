@@ -50,19 +50,20 @@ def classify(operation):
 
 
 class _RestOperationIndex:
-    """Matches REST requests (method, path, query keys) to a service's operations."""
+    """Matches REST requests (method, path, query keys, headers) to a service's operations."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._by_signing_name = {}
 
-    def operation(self, signing_name, method, path, query_keys):
-        matchers = self._matchers(signing_name)
+    def operation(self, signing_name, method, path, query_keys, header_names):
+        """The most specific operation whose request URI, query keys and required headers all match."""
         best = None
-        for specificity, op_method, pattern, required_keys, name in matchers:
-            if op_method != method or not required_keys <= query_keys or not pattern.match(path):
+        for matcher in self._matchers(signing_name):
+            specificity, op_method, pattern, required_keys, required_headers, name = matcher
+            if op_method != method or not required_keys <= query_keys or not required_headers <= header_names:
                 continue
-            if best is None or specificity > best[0]:
+            if pattern.match(path) and (best is None or specificity > best[0]):
                 best = (specificity, name)
         return best[1] if best else None
 
@@ -84,22 +85,28 @@ class _RestOperationIndex:
             except Exception:  # an unknown service: fall back to the HTTP method
                 continue
             for name in model.operation_names:
-                http = model.operation_model(name).http
-                uri = http.get("requestUri", "/")
-                path, unused_separator, query = uri.partition("?")
+                operation = model.operation_model(name)
+                path, unused_separator, query = operation.http.get("requestUri", "/").partition("?")
                 required_keys = frozenset(part.split("=")[0] for part in query.split("&") if part)
-                regex = _uri_regex(path)
+                required_headers = _required_headers(operation.input_shape)
                 literal = len(re.sub(r"\{[^}]+\}", "", path))
+                specificity = (literal, len(required_keys), len(required_headers))
+                method = operation.http.get("method", "POST")
                 matchers.append(
-                    (
-                        (literal, len(required_keys)),
-                        http.get("method", "POST"),
-                        re.compile(f"^{regex}/?$"),
-                        required_keys,
-                        name,
-                    )
+                    (specificity, method, re.compile(f"^{_uri_regex(path)}/?$"), required_keys, required_headers, name)
                 )
         return matchers
+
+
+def _required_headers(shape):
+    """Lower-case names of the headers an operation's input requires (CopyObject's x-amz-copy-source)."""
+    if shape is None:
+        return frozenset()
+    return frozenset(
+        shape.members[member].serialization["name"].lower()
+        for member in shape.required_members
+        if shape.members[member].serialization.get("location") == "header"
+    )
 
 
 def _uri_regex(path):
@@ -181,7 +188,8 @@ class CallLog:
             action = parse_qs(_peek_body(environ).decode("utf-8", "replace")).get("Action")
             if action:
                 return action[0]
-        return self._rest.operation(signing_name, method, environ.get("PATH_INFO", "/"), frozenset(query))
+        headers = frozenset(key[5:].replace("_", "-").lower() for key in environ if key.startswith("HTTP_"))
+        return self._rest.operation(signing_name, method, environ.get("PATH_INFO", "/"), frozenset(query), headers)
 
 
 def _account_of(authorization):
