@@ -1,21 +1,22 @@
 # CreatorCloud: every target uses the virtual environment in .venv (made by `make venv`).
 SHELL := /bin/bash
-PYTHON_BOOTSTRAP ?= $(shell command -v python3.11 || command -v python3)
+PYTHON_BOOTSTRAP := $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 AWS_PORT ?= 4566
 EMULATOR := PYTHONPATH=tools $(PY) -m creatorcloud_emulator --port $(AWS_PORT)
 export CREATORCLOUD_AWS_ENDPOINT ?= http://127.0.0.1:$(AWS_PORT)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 PYTEST_WORKERS ?= 2
 
 .PHONY: venv demo test unit integration emulator-tests lint ruff ansible-lint sanity molecule bench aws-up aws-down clean
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-sanity.txt
+$(VENV)/.installed: requirements.txt requirements-sanity.txt constraints.txt
 	test -x $(PY) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-sanity.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-sanity.txt -c constraints.txt
 	touch $@
 
 aws-up: venv
