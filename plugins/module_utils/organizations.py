@@ -109,11 +109,8 @@ def list_organizational_units(client, parent_id):
 
 @OrganizationsErrorHandler.common_error_handler("create an organizational unit")
 @_RETRY
-def create_organizational_unit(client, parent_id, name, tags=None):
-    request = dict(ParentId=parent_id, Name=name)
-    if tags:
-        request["Tags"] = ansible_dict_to_boto3_tag_list(tags)
-    return client.create_organizational_unit(**request)["OrganizationalUnit"]
+def create_organizational_unit(client, parent_id, name):
+    return client.create_organizational_unit(ParentId=parent_id, Name=name)["OrganizationalUnit"]
 
 
 @OrganizationsErrorHandler.common_error_handler("describe an organizational unit")
