@@ -16,8 +16,8 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._organizatio
 from ansible_collections.creatorcloud.platform.plugins.module_utils._organizational_units import path_of
 from ansible_collections.creatorcloud.platform.plugins.module_utils._organizational_units import read_ou_path
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_role_arn
+from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import CREATOR_TAG
 
-CREATOR_TAG = "creatorcloud:creator"
 POLL_SECONDS = 5
 
 CREATE_FAILURE_ADVICE = {

@@ -8,6 +8,8 @@ the value, so the operator sees at once what to fix.
 
 import re
 
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tiers import TIERS as TIER_SETTINGS
+
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$")
 EMAIL_PATTERN = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
@@ -17,7 +19,7 @@ OU_NAME_PATTERN = re.compile(r"^[\w .+=,@-]{1,128}$")
 ACCOUNT_NAME_PATTERN = re.compile(r"^[\x20-\x7E]{1,50}$")
 TAG_KEY_PATTERN = re.compile(r"^[\w .:/=+@-]{1,128}$")
 
-TIERS = ("small", "medium", "large")
+TIERS = tuple(TIER_SETTINGS)
 FEATURES = (
     "website",
     "auth",
