@@ -5,12 +5,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 AWS_PORT ?= 4566
 EMULATOR := PYTHONPATH=tools $(PY) -m creatorcloud_emulator --port $(AWS_PORT)
+GATEWAY := PYTHONPATH=tools $(PY) -m creatorcloud_gateway
+CREATOR ?= creator1
 export CREATORCLOUD_AWS_ENDPOINT ?= http://127.0.0.1:$(AWS_PORT)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 PYTEST_WORKERS ?= 2
 
-.PHONY: venv demo test unit integration emulator-tests lint ruff ansible-lint sanity molecule bench aws-up aws-down clean
+.PHONY: venv demo test unit integration emulator-tests e2e browser lint ruff ansible-lint sanity molecule bench aws-up \
+	aws-down serve gateway-down clean
 
 venv: $(VENV)/.installed
 
@@ -23,19 +26,31 @@ aws-up: venv
 	$(EMULATOR) up
 
 aws-down: venv
+	-$(GATEWAY) down
 	$(EMULATOR) down
+
+serve: venv aws-up
+	$(GATEWAY) up --creator $(CREATOR)
+
+gateway-down: venv
+	$(GATEWAY) down
 
 demo: venv aws-up
 	$(VENV)/bin/ansible-playbook playbooks/bootstrap_organization.yml
 	$(VENV)/bin/ansible-playbook playbooks/onboard.yml
 	$(VENV)/bin/ansible-inventory -i inventories/local --graph
+	$(GATEWAY) up --creator creator1
+	$(GATEWAY) up --creator creator2
 	@echo
-	@echo "The emulator keeps running on $(CREATORCLOUD_AWS_ENDPOINT): go on with"
+	@echo "The emulator keeps running on $(CREATORCLOUD_AWS_ENDPOINT), the local gateways too: go on with"
 	@echo "  . $(VENV)/bin/activate && ansible-inventory -i inventories/local --graph"
 	@echo "  ansible-playbook playbooks/onboard.yml -l creator1 --check --diff"
-	@echo "and stop it with: make aws-down"
+	@echo "  make serve CREATOR=creator2"
+	@echo "and stop everything with: make aws-down"
+	@echo
+	@echo "creator1's site: $$($(GATEWAY) url --creator creator1)"
 
-test: lint unit emulator-tests integration sanity molecule
+test: lint unit emulator-tests integration e2e sanity molecule
 
 lint: ruff ansible-lint
 
@@ -55,6 +70,12 @@ emulator-tests: venv
 integration: venv
 	$(PY) -m pytest tests/integration -q -n $(PYTEST_WORKERS)
 
+browser:
+	bash tools/install_browser.sh
+
+e2e: venv browser
+	$(PY) -m pytest tests/e2e -q -n $(PYTEST_WORKERS)
+
 sanity: venv
 	bash tools/ansible_test_sanity.sh
 
@@ -63,7 +84,9 @@ molecule: venv
 
 bench: venv
 	$(PY) tools/bench.py --playbook playbooks/onboard.yml --inventory inventories/local
+	$(PY) tools/bench_publish.py
 
 clean:
+	-$(GATEWAY) down
 	-$(EMULATOR) down
-	rm -rf .emulator .pytest_cache .ruff_cache tests/output
+	rm -rf .emulator .gateway .pytest_cache .ruff_cache tests/output

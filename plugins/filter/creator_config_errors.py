@@ -8,12 +8,16 @@ version_added: 0.1.0
 description:
   - Checks the formats that a role argument spec cannot express (slug, domain, e-mail addresses, OU path, tags)
     with the same rules the modules apply, and returns one message per problem, naming the field and its value.
+  - Checks the site settings with the rules the site build applies (module_utils C(site_config)), that is the
+    languages against the theme's texts in C(files/frontend/i18n), the branding (colours, fonts, logo file, texts,
+    social links) and the legal details (the Impressum fields a creator in the EU, the EEA or Switzerland must give).
   - An empty list means the configuration is well-formed.
 positional: _input
 options:
   _input:
     description: A dictionary of field names to values. Known keys are C(slug), C(domain), C(email), C(contact_email),
-      C(display_name), C(ou_path), C(tags); others are ignored.
+      C(display_name), C(ou_path), C(tags), C(languages), C(branding), C(legal); others are ignored.
+      The branding's C(logo) must be an absolute path; C(branding) and C(legal) are checked against C(languages).
     type: dict
     required: true
 author:
@@ -37,9 +41,12 @@ _value:
   elements: str
 """
 
+import os
+
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import creator_config
+from ansible_collections.creatorcloud.platform.plugins.module_utils import site_config
 
 CHECKS = {
     "slug": ("inventory_hostname", creator_config.slug_error),
@@ -50,6 +57,8 @@ CHECKS = {
     "ou_path": ("creator_ou_path", creator_config.ou_path_error),
     "tags": ("creator_tags", creator_config.tags_error),
 }
+# The fans' site theme of this collection, whose i18n files decide which languages a site may have.
+THEME_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "files", "frontend")
 
 
 def creator_config_errors(config):
@@ -60,6 +69,24 @@ def creator_config_errors(config):
     for key, (variable, check) in CHECKS.items():
         if key in config:
             problem = check(variable, config[key])
+            if problem:
+                problems.append(problem)
+    return problems + site_config_errors(config)
+
+
+def site_config_errors(config):
+    """Messages about the site settings, which depend on the site's languages: languages, branding, legal."""
+    languages = config.get("languages")
+    languages = [language for language in languages if isinstance(language, str)] if isinstance(languages, list) else []
+    checks = {
+        "languages": ("creator_languages", site_config.languages_error, site_config.supported_languages(THEME_DIR)),
+        "branding": ("creator_branding", site_config.branding_error, languages),
+        "legal": ("creator_legal", site_config.legal_error, languages),
+    }
+    problems = []
+    for key, (variable, check, context) in checks.items():
+        if key in config:
+            problem = check(variable, config[key], context)
             if problem:
                 problems.append(problem)
     return problems

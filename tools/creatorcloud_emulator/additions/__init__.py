@@ -5,6 +5,7 @@
 from . import apigatewayv2
 from . import backup
 from . import cloudfront
+from . import cloudfront_policies
 from . import ivs
 from . import ivschat
 
@@ -15,4 +16,5 @@ def register():
     backup.register()
     apigatewayv2.register()
     cloudfront.register()
+    cloudfront_policies.register()
     ivschat.register()

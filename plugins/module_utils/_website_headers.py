@@ -1,0 +1,101 @@
+# Copyright: Contributors to the CreatorCloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The site's response headers policy: HSTS, Content-Security-Policy and the other security headers.
+
+Private to the website module. The headers live in a CloudFront response headers policy, not in
+code at the edge, so whatever serves the site (CloudFront, or the local gateway reading the same
+policy from the emulator) sends the same headers. Found again by its name in the account.
+"""
+
+from ansible_collections.creatorcloud.platform.plugins.module_utils import cloudfront
+from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import matches
+from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
+
+# Two years, the max-age that HSTS preload lists ask for.
+HSTS_MAX_AGE_SECONDS = 63072000
+# Everything from the site's own origin, the API included (it is served under /api/ on the same
+# domain); no third-party origin; images may be small data: URIs; no plugins, no framing.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
+
+
+def headers_policy_name(creator):
+    """The policy's name, unique in the account, by which it is found again."""
+    return resource_name(creator, "site-headers")
+
+
+def desired_headers_policy_config(creator, domain):
+    """The ResponseHeadersPolicyConfig of the creator's site."""
+    return {
+        "Name": headers_policy_name(creator),
+        "Comment": f"Security headers of {domain}",
+        "SecurityHeadersConfig": {
+            "StrictTransportSecurity": {
+                "Override": True,
+                "IncludeSubdomains": True,
+                "Preload": False,
+                "AccessControlMaxAgeSec": HSTS_MAX_AGE_SECONDS,
+            },
+            "ContentSecurityPolicy": {"Override": True, "ContentSecurityPolicy": CONTENT_SECURITY_POLICY},
+            "ContentTypeOptions": {"Override": True},
+            "FrameOptions": {"Override": True, "FrameOption": "DENY"},
+            "ReferrerPolicy": {"Override": True, "ReferrerPolicy": "strict-origin-when-cross-origin"},
+        },
+        "CustomHeadersConfig": {
+            "Quantity": 1,
+            "Items": [{"Header": "Permissions-Policy", "Value": PERMISSIONS_POLICY, "Override": True}],
+        },
+    }
+
+
+def read_headers_policy(client, creator):
+    """The creator's policy as {id, config}, or None."""
+    name = headers_policy_name(creator)
+    for policy in cloudfront.list_response_headers_policies(client):
+        if policy["ResponseHeadersPolicyConfig"]["Name"] == name:
+            return {"id": policy["Id"], "config": policy["ResponseHeadersPolicyConfig"]}
+    return None
+
+
+def _sections(config):
+    """The headers a config sets: its top-level sections and its security headers."""
+    security = config.get("SecurityHeadersConfig") or {}
+    top = {key for key, value in config.items() if isinstance(value, dict) and value}
+    return top | {f"SecurityHeadersConfig.{key}" for key, value in security.items() if value}
+
+
+def policy_differs(current, desired):
+    """True when a value differs, or the current policy sets headers the desired one does not."""
+    return not matches(current, desired) or not _sections(current) <= _sections(desired)
+
+
+def ensure_headers_policy(client, changes, current, desired):
+    """Create the policy when missing, update it when it differs; returns {id, config} (id None in check mode)."""
+    name = desired["Name"]
+    if current is None:
+        created = changes.make(
+            f"create response headers policy {name}", cloudfront.create_response_headers_policy, client, desired
+        )
+        return {"id": created["Id"] if created else None, "config": desired}
+    if policy_differs(current["config"], desired):
+        changes.make(
+            f"update response headers policy {name}",
+            cloudfront.update_response_headers_policy,
+            client,
+            current["id"],
+            desired,
+        )
+    return {"id": current["id"], "config": desired}

@@ -1,0 +1,233 @@
+# Copyright: Contributors to the CreatorCloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fixtures of the browser tests: onboarded creators, a gateway per creator, headless Chromium.
+
+The browser tests have an emulator of their own for the whole session (per xdist worker):
+they onboard creator1 and creator2 once through the playbooks, and a test elsewhere that
+resets the shared emulator must not take the creators away from under them.
+"""
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import boto3
+import pytest
+from creatorcloud_gateway import launcher as gateway_launcher
+from creatorcloud_gateway.collection import naming
+from creatorcloud_gateway.distribution import find_distribution_id
+from creatorcloud_gateway.distribution import read_distribution
+from playbook_runner import REPO
+from playbook_runner import run as run_playbook
+
+from creatorcloud_emulator import launcher as emulator_launcher
+from e2e.creators import CREATORS
+from e2e.site_resources import MANAGEMENT_CREDENTIALS
+from e2e.site_resources import CreatorWebsite
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = REPO / "tests/output/screenshots"
+INVENTORY = REPO / "inventories/local"
+LOOPBACK = "127.0.0.1"
+# Schemes that make no network request.
+LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
+SESSION_STARTED = time.time()
+
+
+def playbook_env(endpoint_url):
+    """Environment for ansible-playbook on this emulator (as tests/conftest.py's aws_env)."""
+    env = dict(os.environ)
+    env.pop("AWS_PROFILE", None)
+    env.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="eu-central-1",
+        CREATORCLOUD_AWS_ENDPOINT=endpoint_url,
+        ANSIBLE_CONFIG=str(REPO / "ansible.cfg"),
+        ANSIBLE_NOCOLOR="1",
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def site_emulator(tmp_path_factory):
+    """An emulator of the browser tests' own, for the session."""
+    state = tmp_path_factory.mktemp("e2e-emulator")
+    running = emulator_launcher.start(emulator_launcher.free_port(), log_path=state / "emulator.log")
+    yield running
+    emulator_launcher.stop(running.pid)
+
+
+@pytest.fixture(scope="session")
+def onboarded(site_emulator):
+    """creator1 and creator2 onboarded through the playbooks: {creator: account id}."""
+    env = playbook_env(site_emulator.endpoint_url)
+    for playbook in ("playbooks/bootstrap_organization.yml", "playbooks/onboard.yml"):
+        result = run_playbook(playbook, env=env)
+        assert result.returncode == 0, f"{playbook} failed: {result.stderr}\n{result.output.get('stats')}"
+    return creator_accounts(site_emulator.endpoint_url)
+
+
+def creator_accounts(endpoint_url):
+    """The account id of every creator, by its creatorcloud:creator tag."""
+    orgs = boto3.client("organizations", region_name="us-east-1", endpoint_url=endpoint_url, **MANAGEMENT_CREDENTIALS)
+    accounts = {}
+    for account in orgs.list_accounts()["Accounts"]:
+        tags = {t["Key"]: t["Value"] for t in orgs.list_tags_for_resource(ResourceId=account["Id"])["Tags"]}
+        if naming.CREATOR_TAG in tags:
+            accounts[tags[naming.CREATOR_TAG]] = account["Id"]
+    return accounts
+
+
+class PublishedSite:
+    """A creator's distribution as the gateway reads it, and the objects of its default origin."""
+
+    def __init__(self, endpoint_url, creator, account_id):
+        website = CreatorWebsite(endpoint_url, creator, account_id)
+        distribution_id = find_distribution_id(website.cloudfront, creator, account_id)
+        self.distribution = read_distribution(website.cloudfront, distribution_id)
+        self.origin = self.distribution.origins[self.distribution.behavior_for("/").origin_id]
+        self._s3 = website.s3
+
+    def read(self, path):
+        """The body of the object for a viewer path, or None when there is none."""
+        try:
+            response = self._s3.get_object(Bucket=self.origin.bucket, Key=self.origin.object_key(path))
+        except (self._s3.exceptions.NoSuchKey, self._s3.exceptions.NoSuchBucket):
+            return None
+        return response["Body"].read()
+
+
+@pytest.fixture(scope="session")
+def published_sites(onboarded, site_emulator):
+    """{creator: PublishedSite}: what the browser should see, read from the emulator."""
+    return {creator: PublishedSite(site_emulator.endpoint_url, creator, onboarded[creator]) for creator in CREATORS}
+
+
+@pytest.fixture(scope="session")
+def gateways(onboarded, site_emulator, tmp_path_factory):
+    """A running gateway per creator: {creator: launcher.Gateway}."""
+    logs = tmp_path_factory.mktemp("gateways")
+    running = {}
+    try:
+        for creator in CREATORS:
+            running[creator] = gateway_launcher.start(
+                creator,
+                gateway_launcher.free_port(),
+                endpoint_url=site_emulator.endpoint_url,
+                log_path=logs / f"{creator}.log",
+            )
+            assert "error" not in running[creator].status(), running[creator].status()
+        yield running
+    finally:
+        for gateway in running.values():
+            gateway_launcher.stop(gateway.pid)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, with a fresh profile, driven by Playwright (no browser download)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `bash tools/install_browser.sh` (make e2e does)")
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="creatorcloud-chromium-") as profile, sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 800},
+        )
+        yield context
+        context.close()
+
+
+@dataclass
+class PageRecord:
+    """What a page did: every request URL, console errors, uncaught errors, blocked requests."""
+
+    requests: list = field(default_factory=list)
+    console_errors: list = field(default_factory=list)
+    page_errors: list = field(default_factory=list)
+    blocked: list = field(default_factory=list)
+
+    def foreign_hosts(self):
+        """The hosts other than 127.0.0.1 that the page sent requests to (blocked ones included)."""
+        hosts = {urlsplit(url).hostname for url in self.requests if urlsplit(url).scheme not in LOCAL_SCHEMES}
+        return hosts - {LOOPBACK}
+
+    def assert_clean(self):
+        """No console error, no uncaught error, no request off loopback, and at least one request made."""
+        assert self.console_errors == []
+        assert self.page_errors == []
+        assert self.blocked == []
+        assert self.requests, "the page made no request at all"
+        assert self.foreign_hosts() == set()
+
+
+@pytest.fixture
+def page_record():
+    """What the test's page did (see the `page` fixture)."""
+    return PageRecord()
+
+
+@pytest.fixture
+def page(browser, page_record):
+    """A new page whose requests and errors go to `page_record`; a request off loopback is blocked."""
+    record = page_record
+    page = browser.new_page()
+    page.on("request", lambda request: record.requests.append(request.url))
+    page.on("console", lambda message: record.console_errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: record.page_errors.append(str(error)))
+
+    def keep_on_loopback(route):
+        url = urlsplit(route.request.url)
+        if url.scheme in LOCAL_SCHEMES or url.hostname == LOOPBACK:
+            route.continue_()
+        else:
+            record.blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", keep_on_loopback)
+    yield page
+    page.close()
+
+
+@pytest.fixture
+def screenshot():
+    """`screenshot(page, name)`: save a full-page screenshot to tests/output/screenshots/<name>.png."""
+
+    def save(page, name):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        print(f"screenshot: {path}")
+        return path
+
+    return save
+
+
+def pytest_terminal_summary(terminalreporter):
+    """List the screenshots this session saved (xdist workers save them, the controller reports)."""
+    if not SCREENSHOTS.is_dir():
+        return
+    saved = sorted(path for path in SCREENSHOTS.glob("*.png") if path.stat().st_mtime >= SESSION_STARTED)
+    if saved:
+        terminalreporter.write_sep("-", "screenshots")
+        for path in saved:
+            terminalreporter.write_line(str(path))

@@ -1,0 +1,111 @@
+# Copyright: Contributors to the CreatorCloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Start a creator's gateway in the background, wait until it answers, stop it by its pid."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from creatorcloud_emulator.launcher import free_port
+from creatorcloud_emulator.launcher import stop
+from creatorcloud_gateway import DEFAULT_HOST
+from creatorcloud_gateway import default_endpoint
+from creatorcloud_gateway.app import STATUS_PATH
+
+TOOLS_DIR = Path(__file__).resolve().parent.parent
+
+__all__ = ["Gateway", "GatewayError", "answers", "first_free_port", "free_port", "start", "stop"]
+
+
+class GatewayError(RuntimeError):
+    """The gateway did not start."""
+
+
+@dataclass(frozen=True)
+class Gateway:
+    """A running gateway: the creator it serves, where it listens and which process it is."""
+
+    creator: str
+    host: str
+    port: int
+    pid: int
+
+    @property
+    def url(self):
+        return f"http://{self.host}:{self.port}/"
+
+    def status(self):
+        """What the gateway serves: account, distribution, buckets; or `error` when it cannot serve."""
+        return answers(self.host, self.port)
+
+    def save(self, path):
+        """Write the state file that `down` and `status` read."""
+        Path(path).write_text(json.dumps(asdict(self), indent=2) + "\n")
+
+    @classmethod
+    def load(cls, path):
+        return cls(**json.loads(Path(path).read_text()))
+
+
+def first_free_port(host, start_port, attempts=100):
+    """The first port from `start_port` up that nothing listens on, so a second creator gets the next one."""
+    for port in range(start_port, start_port + attempts):
+        with socket.socket() as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+            return port
+    raise GatewayError(f"no free port in {start_port}..{start_port + attempts - 1} on {host}")
+
+
+def answers(host, port):
+    """The gateway's status (a dict) when a gateway answers on host:port, else None."""
+    try:
+        with urllib.request.urlopen(f"http://{host}:{port}{STATUS_PATH}", timeout=5) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as e:  # 503: running, but the creator's site is not there yet
+        try:
+            return json.loads(e.read())
+        except ValueError:
+            return None
+    except (OSError, ValueError):
+        return None
+
+
+def start(creator, port, host=DEFAULT_HOST, endpoint_url=None, log_path=None, config_ttl=None, timeout=30):
+    """Start the gateway of `creator` as a detached process and wait until it answers.
+
+    The emulator's endpoint defaults to $CREATORCLOUD_AWS_ENDPOINT, else http://127.0.0.1:4566.
+    """
+    endpoint_url = endpoint_url or default_endpoint()
+    running = answers(host, port)
+    if running is not None:  # else the wait below would take the other gateway for ours
+        raise GatewayError(f"a gateway for {running.get('creator')} already answers on {host}:{port}")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TOOLS_DIR), env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "creatorcloud_gateway.server", "--creator", creator]
+    command += ["--host", host, "--port", str(port), "--endpoint-url", endpoint_url]
+    if config_ttl is not None:
+        command += ["--config-ttl", str(config_ttl)]
+    with open(log_path or os.devnull, "ab") as log:
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True
+        )
+    deadline = time.monotonic() + timeout
+    while answers(host, port) is None:
+        if process.poll() is not None:
+            raise GatewayError(f"the gateway exited with code {process.returncode}; see {log_path or 'its output'}")
+        if time.monotonic() > deadline:
+            stop(process.pid)
+            raise GatewayError(f"the gateway did not answer on {host}:{port} within {timeout}s")
+        time.sleep(0.1)
+    return Gateway(creator=creator, host=host, port=port, pid=process.pid)
