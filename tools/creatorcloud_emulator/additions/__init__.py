@@ -8,6 +8,7 @@ from . import cloudfront
 from . import cloudfront_policies
 from . import ivs
 from . import ivschat
+from . import policy_conditions
 
 
 def register():
@@ -18,3 +19,4 @@ def register():
     cloudfront.register()
     cloudfront_policies.register()
     ivschat.register()
+    policy_conditions.register()
