@@ -21,6 +21,7 @@ def organization(run_playbook, aws):
 def inventory_with(tmp_path, host, **overrides):
     """A copy of the local inventory's settings with one creator `host` configured like creator1."""
     shutil.copytree(REPO / "inventories/local/group_vars", tmp_path / "group_vars")
+    shutil.copytree(REPO / "inventories/local/files", tmp_path / "files")
     variables = {**CREATOR1, **overrides}
     variables = {key: value for key, value in variables.items() if value is not None}
     (tmp_path / "hosts.yml").write_text(yaml.safe_dump({"creators": {"hosts": {host: variables}}}))
@@ -30,6 +31,16 @@ def inventory_with(tmp_path, host, **overrides):
 @pytest.mark.parametrize(
     ("host", "overrides", "expected"),
     [
+        (
+            "creator1",
+            {"creator_branding": {**CREATOR1["creator_branding"], "primary_color": "purple-ish"}},
+            "creator_branding.primary_color 'purple-ish' is not a colour",
+        ),
+        (
+            "creator1",
+            {"creator_branding": {**CREATOR1["creator_branding"], "logo": "files/creator1/missing.svg"}},
+            "missing.svg' does not exist or is not a file",
+        ),
         (
             "creator1",
             {"creator_domain": "https://creator1.example/"},
@@ -51,6 +62,8 @@ def inventory_with(tmp_path, host, **overrides):
         ("creator1", {"creator_ou_path": "creators//eu?"}, "creator_ou_path 'creators//eu?' is not a valid OU path"),
     ],
     ids=[
+        "bad-colour",
+        "missing-logo",
         "domain-with-scheme",
         "domain-without-dot",
         "upper-case-slug",
