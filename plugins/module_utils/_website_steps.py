@@ -120,16 +120,6 @@ def matches(current, desired):
     return current == desired
 
 
-def fail_converge(module, creator, error, changes):
-    """Fail the module naming the creator, what went wrong and what the run had already changed."""
-    message = f"creator {creator}: {error.message}"
-    if changes:
-        message += f" (already changed: {'; '.join(changes)})"
-    if error.exception is not None:
-        module.fail_json_aws(error.exception, msg=message, changes=changes)
-    module.fail_json(msg=message, changes=changes)
-
-
 def account_id_error(field, value):
     """A 12-digit AWS account id; empty while check mode plans a creator whose account is not created yet."""
     if not value:

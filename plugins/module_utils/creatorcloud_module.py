@@ -18,3 +18,12 @@ class CreatorCloudModule(AnsibleAWSModule):
             collection_name=CREATORCLOUD_COLLECTION_NAME,
             collection_version=CREATORCLOUD_COLLECTION_VERSION,
         )
+
+    def fail_converge(self, subject, message, changes, exception=None):
+        """Fail naming the subject (the creator), what went wrong and what the run had already changed."""
+        text = f"{subject}: {message}"
+        if changes:
+            text += f" (already changed: {'; '.join(changes)})"
+        if exception is not None:
+            self.fail_json_aws(exception, msg=text, changes=changes)
+        self.fail_json(msg=text, changes=changes)

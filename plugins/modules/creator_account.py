@@ -54,17 +54,11 @@ options:
     type: int
     default: 900
 extends_documentation_fragment:
+  - creatorcloud.platform.converge
   - creatorcloud.platform.creator_role
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
 notes:
   - In check mode a new account is reported with no RV(account.account_id), because AWS assigns it on creation.
 """
@@ -158,16 +152,6 @@ def validation_errors(params):
     return [error for error in checks if error]
 
 
-def fail(module, creator, error, changes):
-    """Fail naming the creator, what went wrong and what the run had already changed."""
-    message = f"creator {creator}: {error.message}"
-    if changes:
-        message += f" (already changed: {'; '.join(changes)})"
-    if error.exception is not None:
-        module.fail_json_aws(error.exception, msg=message, changes=changes)
-    module.fail_json(msg=message, changes=changes)
-
-
 def main():
     argument_spec = dict(
         creator=dict(type="str", required=True),
@@ -192,7 +176,8 @@ def main():
     try:
         changed, before, after = converge.converge()
     except (CreatorAccountError, orgs.AnsibleOrganizationsError) as e:
-        fail(module, params["creator"], e, getattr(e, "changes", converge.changes))
+        changes = getattr(e, "changes", converge.changes)
+        module.fail_converge(f"creator {params['creator']}", e.message, changes, e.exception)
 
     for warning in converge.warnings:
         module.warn(warning)

@@ -45,17 +45,11 @@ options:
     type: bool
     default: true
 extends_documentation_fragment:
+  - creatorcloud.platform.converge
   - creatorcloud.platform.creator_role
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
 notes:
   - The key lives in the module's region (O(region)), which must be the region of the buckets it encrypts.
   - In check mode a new key is returned with null RV(key.key_id) and RV(key.key_arn), because KMS assigns them.
@@ -125,7 +119,6 @@ changes:
 from ansible_collections.creatorcloud.platform.plugins.module_utils._creator_key import CreatorKey
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import ConvergeError
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import account_id_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import fail_converge
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import AnsibleCreatorSessionError
@@ -161,7 +154,7 @@ def main():
         key = CreatorKey(CreatorSession.from_params(module).client("kms"), params, module.check_mode)
         changed, before, after = key.converge()
     except (ConvergeError, AnsibleCreatorSessionError) as e:
-        fail_converge(module, params["creator"], e, getattr(e, "changes", []))
+        module.fail_converge(f"creator {params['creator']}", e.message, getattr(e, "changes", []), e.exception)
 
     module.exit_json(changed=changed, key=after, changes=key.changes.made, diff=dict(before=before, after=after))
 

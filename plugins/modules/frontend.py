@@ -123,17 +123,11 @@ options:
     choices: [present]
     default: present
 extends_documentation_fragment:
+  - creatorcloud.platform.converge
   - creatorcloud.platform.creator_role
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
 notes:
   - In check mode the module reads the listing and the manifest and returns what it would upload, remove and
     invalidate; it makes no write call. A bucket that does not exist yet (role C(creatorcloud.platform.website) only
@@ -271,16 +265,6 @@ def validation_errors(params):
     return errors
 
 
-def fail(module, creator, error):
-    """Fail naming the creator, what went wrong and what the run had already changed."""
-    message = f"creator {creator}: {error.message}"
-    if error.changes:
-        message += f" (already changed: {'; '.join(error.changes)})"
-    if error.exception is not None:
-        module.fail_json_aws(error.exception, msg=message, changes=error.changes)
-    module.fail_json(msg=message, changes=error.changes)
-
-
 def main():
     argument_spec = dict(
         bucket=dict(type="str", required=True),
@@ -321,10 +305,8 @@ def main():
             params["invalidation_threshold"],
             params["max_workers"],
         )
-    except AnsibleCreatorSessionError as e:
-        fail(module, creator, PublishError(e.message, [], e.exception))
-    except PublishError as e:
-        fail(module, creator, e)
+    except (AnsibleCreatorSessionError, PublishError) as e:
+        module.fail_converge(f"creator {creator}", e.message, getattr(e, "changes", []), e.exception)
     module.exit_json(**result)
 
 

@@ -21,16 +21,10 @@ options:
     elements: str
     default: [creators]
 extends_documentation_fragment:
+  - creatorcloud.platform.converge
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
 """
 
 EXAMPLES = r"""
@@ -90,8 +84,7 @@ def main():
     try:
         before, after = ensure_organization(client, module.params["ou_paths"], module.check_mode, changes.append)
     except orgs.AnsibleOrganizationsError as e:
-        message = e.message + (f" (already changed: {'; '.join(changes[:-1])})" if changes[:-1] else "")
-        module.fail_json_aws(e.exception, msg=message, changes=changes[:-1])
+        module.fail_converge("organization", e.message, changes[:-1], e.exception)
     module.exit_json(changed=bool(changes), organization=after, changes=changes, diff=dict(before=before, after=after))
 
 

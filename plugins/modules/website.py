@@ -79,17 +79,11 @@ options:
     type: int
     default: 600
 extends_documentation_fragment:
+  - creatorcloud.platform.converge
   - creatorcloud.platform.creator_role
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
 notes:
   - The region (O(region)) is where the bucket and the KMS key are; the certificate is always in us-east-1.
   - In check mode, ids that AWS assigns on creation (zone, certificate, distribution) are returned as null.
@@ -196,7 +190,6 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._website_con
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_converge import summary
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import ConvergeError
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import account_id_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import fail_converge
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import domain_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
@@ -245,7 +238,7 @@ def main():
     try:
         changed, before, after = website.converge()
     except ConvergeError as e:
-        fail_converge(module, params["creator"], e, e.changes)
+        module.fail_converge(f"creator {params['creator']}", e.message, e.changes, e.exception)
 
     module.exit_json(
         changed=changed,

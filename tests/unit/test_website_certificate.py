@@ -20,7 +20,7 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._website_cer
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_certificate import wait_until_issued
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import Changes
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import fail_converge
+from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
 
 ARN = "arn:aws:acm:us-east-1:123456789012:certificate/0e1f2a3b-4c5d-6e7f-8a9b-0c1d2e3f4a5b"
 NAME_SERVERS = ["ns-1.awsdns-01.com", "ns-2.awsdns-02.net"]
@@ -178,7 +178,8 @@ def test_the_module_failure_names_the_creator_the_change_and_what_was_already_ch
     module = FailingModule()
 
     with pytest.raises(SystemExit):
-        fail_converge(module, "creator1", failure.value, failure.value.changes)
+        error = failure.value
+        CreatorCloudModule.fail_converge(module, "creator creator1", error.message, error.changes, error.exception)
 
     assert module.failure["msg"] == (
         "creator creator1: could not request certificate for creator1.example and www.creator1.example: "
