@@ -12,7 +12,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 PYTEST_WORKERS ?= 2
 
-.PHONY: venv demo test unit integration emulator-tests e2e browser lint ruff ansible-lint sanity molecule bench aws-up \
+.PHONY: venv demo test unit backend integration emulator-tests e2e browser lint ruff ansible-lint sanity molecule bench aws-up \
 	aws-down serve gateway-down clean
 
 venv: $(VENV)/.installed
@@ -50,7 +50,7 @@ demo: venv aws-up
 	@echo
 	@echo "creator1's site: $$($(GATEWAY) url --creator creator1)"
 
-test: lint unit emulator-tests integration e2e sanity molecule
+test: lint unit backend emulator-tests integration e2e sanity molecule
 
 lint: ruff ansible-lint
 
@@ -63,6 +63,9 @@ ansible-lint: venv
 
 unit: venv
 	$(PY) -m pytest tests/unit -q
+
+backend: venv
+	$(PY) -m pytest tests/backend -q -n $(PYTEST_WORKERS)
 
 emulator-tests: venv
 	$(PY) -m pytest tests/emulator -q -n $(PYTEST_WORKERS)
@@ -85,6 +88,7 @@ molecule: venv
 bench: venv
 	$(PY) tools/bench.py --playbook playbooks/onboard.yml --inventory inventories/local
 	$(PY) tools/bench_publish.py
+	$(PY) tools/bench_backend.py
 
 clean:
 	-$(GATEWAY) down

@@ -1,0 +1,56 @@
+# Copyright: Contributors to the CreatorCloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Who is calling: the claims of the JWT that API Gateway (or the local gateway) has already verified.
+
+A user id is taken from the verified `sub` claim only, never from a body or a path.
+"""
+
+from dataclasses import dataclass
+
+from creatorcloud_backend.errors import Forbidden
+from creatorcloud_backend.errors import Unauthorized
+
+ADMIN_GROUP = "admin"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The verified identity of a request."""
+
+    user_id: str
+    email: str
+    groups: frozenset
+
+    @property
+    def is_admin(self):
+        """Whether the caller is in the admin group."""
+        return ADMIN_GROUP in self.groups
+
+
+def claim_groups(value):
+    """cognito:groups as a set: a list in a raw token, the string "[admin member]" as HTTP APIs pass it."""
+    if not value:
+        return frozenset()
+    if isinstance(value, str):
+        return frozenset(value.strip("[]").replace(",", " ").split())
+    return frozenset(value)
+
+
+def caller_from_event(event):
+    """The Caller of a Powertools APIGatewayProxyEventV2, or Unauthorized without a verified subject."""
+    authorizer = (event.raw_event.get("requestContext") or {}).get("authorizer") or {}
+    claims = (authorizer.get("jwt") or {}).get("claims") or {}
+    if not claims.get("sub"):
+        raise Unauthorized("Sign in first.")
+    return Caller(
+        user_id=claims["sub"],
+        email=claims.get("email", ""),
+        groups=claim_groups(claims.get("cognito:groups")),
+    )
+
+
+def require_admin(caller):
+    """The caller if an admin, Forbidden otherwise."""
+    if not caller.is_admin:
+        raise Forbidden("Only an admin may do this.")
+    return caller
