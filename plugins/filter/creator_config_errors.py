@@ -16,7 +16,7 @@ positional: _input
 options:
   _input:
     description: A dictionary of field names to values. Known keys are C(slug), C(domain), C(email), C(contact_email),
-      C(display_name), C(ou_path), C(tags), C(languages), C(branding), C(legal); others are ignored.
+      C(display_name), C(ou_path), C(tags), C(admins), C(languages), C(branding), C(legal); others are ignored.
       The branding's C(logo) must be an absolute path; C(branding) and C(legal) are checked against C(languages).
     type: dict
     required: true
@@ -56,6 +56,7 @@ CHECKS = {
     "display_name": ("creator_display_name", creator_config.account_name_error),
     "ou_path": ("creator_ou_path", creator_config.ou_path_error),
     "tags": ("creator_tags", creator_config.tags_error),
+    "admins": ("creator_admins", creator_config.email_list_error),
 }
 # The fans' site theme of this collection, whose i18n files decide which languages a site may have.
 THEME_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "files", "frontend")

@@ -57,6 +57,19 @@ def email_error(field, value):
     return None
 
 
+def email_list_error(field, value):
+    """A list of e-mail addresses (like the creator's first admins); the first bad one is named."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        return f"{field} must be a list of e-mail addresses, got {value!r}"
+    for index, address in enumerate(value):
+        error = email_error(f"{field}[{index}]", address)
+        if error:
+            return error
+    return None
+
+
 def domain_error(field, value):
     """A registrable DNS name in lower case: at least two labels, no scheme, no trailing dot."""
     if not isinstance(value, str) or not value:

@@ -33,6 +33,11 @@ def inventory_with(tmp_path, host, **overrides):
     [
         (
             "creator1",
+            {"creator_admins": ["ops@agency.example", "ops-at-agency"]},
+            "creator_admins[1] 'ops-at-agency' is not a valid e-mail address",
+        ),
+        (
+            "creator1",
             {"creator_branding": {**CREATOR1["creator_branding"], "primary_color": "purple-ish"}},
             "creator_branding.primary_color 'purple-ish' is not a colour",
         ),
@@ -62,6 +67,7 @@ def inventory_with(tmp_path, host, **overrides):
         ("creator1", {"creator_ou_path": "creators//eu?"}, "creator_ou_path 'creators//eu?' is not a valid OU path"),
     ],
     ids=[
+        "bad-admin-email",
         "bad-colour",
         "missing-logo",
         "domain-with-scheme",

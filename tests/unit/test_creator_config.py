@@ -100,3 +100,11 @@ def test_filter_reports_every_problem_with_the_variable_name():
 
 def test_filter_of_a_good_configuration_is_empty():
     assert creator_config_errors({"slug": "creator1", "domain": "creator1.example", "email": "a@b.example"}) == []
+
+
+def test_admin_lists_name_the_bad_address():
+    assert rules.email_list_error("creator_admins", ["a@b.example", "nope"]) == rules.email_error(
+        "creator_admins[1]", "nope"
+    )
+    assert rules.email_list_error("creator_admins", "a@b.example").startswith("creator_admins must be a list")
+    assert rules.email_list_error("creator_admins", ["a@b.example"]) is None

@@ -1,0 +1,227 @@
+#!/usr/bin/python
+# Copyright: Contributors to the CreatorCloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: auth
+short_description: Ensure a creator's Cognito user pool, website app client, groups and first admins
+version_added: 0.1.0
+description:
+  - Converges the sign-in of a creator's fans inside the creator's own AWS account, by assuming the creator role there.
+  - A Cognito user pool named C(creatorcloud-<creator>-users), found again by its name (and, when several share it,
+    by the tag C(creatorcloud:creator)). Fans sign in with their e-mail address, which Cognito verifies; passwords
+    have at least 12 characters with upper- and lower-case letters, digits and symbols; accounts are recovered by
+    e-mail only; TOTP (an authenticator app) is offered as a second factor when O(mfa=optional); deletion
+    protection is on. The module never deletes the pool.
+  - An app client C(creatorcloud-<creator>-website) for the website, without a secret, with the SRP and refresh
+    token flows, the authorisation code flow for C(https://<domain>/), C(https://<domain>/account.html) and the
+    same on C(www) (sign-out returns to C(/) of either), token lifetimes from O(token_lifetimes), and user existence
+    errors prevented.
+  - The groups C(admin) (precedence 0), C(premium) (10) and C(member) (20). Other groups are left alone.
+  - Each of O(admins) that is not a user yet is invited by e-mail (Cognito sends a temporary password; none is
+    ever passed) and added to C(admin). A user that exists is never invited again.
+  - With O(post_confirmation_lambda_arn) the function runs after a fan confirms the sign-up.
+  - Each setting is compared with what AWS returns and written only when it differs; a second run makes no write
+    call. As UpdateUserPool and UpdateUserPoolClient reset what they are not sent, a difference sends the whole
+    desired configuration.
+author:
+  - CreatorCloud engineering (@creatorcloud)
+options:
+  account_id:
+    description:
+      - The 12-digit id of the creator's member account.
+    type: str
+    required: true
+  creator:
+    description:
+      - The creator's slug, the inventory host name. It names the pool and the app client.
+    type: str
+    required: true
+  external_id:
+    description:
+      - External id that the creator role's trust policy asks for, if any.
+    type: str
+  domain:
+    description:
+      - The creator's apex domain, like C(creator1.example); the app client redirects to it and its C(www) only.
+    type: str
+    required: true
+  token_lifetimes:
+    description:
+      - How long the website's tokens are valid.
+    type: dict
+    default: {}
+    suboptions:
+      access_minutes:
+        description: Access token lifetime in minutes (AWS allows 5 to 1440).
+        type: int
+        default: 60
+      id_minutes:
+        description: ID token lifetime in minutes (AWS allows 5 to 1440).
+        type: int
+        default: 60
+      refresh_days:
+        description: Refresh token lifetime in days (AWS allows 1 to 3650).
+        type: int
+        default: 30
+  mfa:
+    description:
+      - C(optional) lets each user add an authenticator app (TOTP) as a second factor; C(off) offers none.
+      - Quote C("off") in YAML, where a bare C(off) is a boolean.
+    type: str
+    choices: ["off", optional]
+    default: optional
+  admins:
+    description:
+      - E-mail addresses of the operators to invite as the pool's first admins (group C(admin)).
+    type: list
+    elements: str
+    default: []
+  post_confirmation_lambda_arn:
+    description:
+      - ARN of the Lambda function that the pool runs after a fan confirms the sign-up (it creates the fan's row).
+      - Unset, the pool has no post-confirmation trigger.
+    type: str
+  tags:
+    description:
+      - Tags for the user pool, besides C(creatorcloud:creator) and C(creatorcloud:component) which the module always
+        sets. Other tags are removed (C(aws:) tags are never).
+    type: dict
+extends_documentation_fragment:
+  - creatorcloud.platform.converge
+  - creatorcloud.platform.creator_role
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+notes:
+  - In check mode, the ids that AWS assigns on creation (pool, client) are returned as null.
+  - The region (O(region)) is where the pool is.
+"""
+
+EXAMPLES = r"""
+- name: Ensure creator1's user pool
+  creatorcloud.platform.auth:
+    account_id: "123456789012"
+    creator: creator1
+    domain: creator1.example
+    admins:
+      - ops@agency.example
+    region: eu-central-1
+  register: auth_result
+
+- name: Plan shorter access tokens
+  creatorcloud.platform.auth:
+    account_id: "123456789012"
+    creator: creator1
+    domain: creator1.example
+    token_lifetimes:
+      access_minutes: 15
+  check_mode: true
+  diff: true
+"""
+
+RETURN = r"""
+auth:
+  description: The sign-in after the run (predicted in check mode).
+  returned: always
+  type: dict
+  contains:
+    user_pool_id:
+      description: The user pool's id; null when check mode would create it.
+      type: str
+      sample: eu-central-1_AbCdEfGhI
+    user_pool_arn:
+      description: The user pool's ARN.
+      type: str
+    client_id:
+      description: The website app client's id (public, as it has no secret).
+      type: str
+    issuer:
+      description: The issuer of the pool's tokens, for JWT authorizers.
+      type: str
+      sample: https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_AbCdEfGhI
+    jwks_url:
+      description: Where the pool publishes the keys its tokens are signed with.
+      type: str
+    groups:
+      description: The groups the module manages.
+      type: list
+      elements: str
+      sample: [admin, member, premium]
+    admins_invited:
+      description: The admins this run invited (or would invite, in check mode).
+      type: list
+      elements: str
+changes:
+  description: What the run changed (or would change in check mode), in the order it was done.
+  returned: always
+  type: list
+  elements: str
+  sample: ["create user pool creatorcloud-creator1-users", "create app client creatorcloud-creator1-website"]
+"""
+
+from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_client import DEFAULT_LIFETIMES
+from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_client import token_lifetimes_errors
+from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_converge import Auth
+from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_converge import describe
+from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_converge import summary
+from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import account_id_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import domain_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import email_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
+from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
+
+
+def validation_errors(params):
+    """Every malformed parameter, named with its value."""
+    checks = [
+        slug_error("creator", params["creator"]),
+        account_id_error("account_id", params["account_id"]),
+        domain_error("domain", params["domain"]),
+        tags_error("tags", params["tags"]),
+        *(email_error(f"admins[{index}]", email) for index, email in enumerate(params["admins"])),
+        *token_lifetimes_errors("token_lifetimes", params["token_lifetimes"]),
+    ]
+    if not params["region"]:
+        checks.append("region is missing: set the region of the user pool")
+    return [error for error in checks if error]
+
+
+def main():
+    lifetimes = {key: dict(type="int", default=value) for key, value in DEFAULT_LIFETIMES.items()}
+    argument_spec = dict(
+        creator_session_argument_spec(),
+        domain=dict(type="str", required=True),
+        token_lifetimes=dict(type="dict", default={}, options=lifetimes, no_log=False),  # lifetimes, not tokens
+        mfa=dict(type="str", default="optional", choices=["off", "optional"]),
+        admins=dict(type="list", elements="str", default=[]),
+        post_confirmation_lambda_arn=dict(type="str"),
+        tags=dict(type="dict"),
+    )
+    module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = dict(module.params, region=module.region, tags=module.params["tags"] or {})
+
+    errors = validation_errors(params)
+    if errors:
+        module.fail_json(msg=f"creator {params['creator']}: " + "; ".join(errors), errors=errors)
+
+    auth = Auth(CreatorSession.from_params(module).client("cognito-idp"), params, module.check_mode)
+    try:
+        changed, before, after = auth.converge()
+    except ConvergeError as e:
+        module.fail_converge(f"creator {params['creator']}", e.message, e.changes, e.exception)
+
+    module.exit_json(
+        changed=changed,
+        auth=summary(after, params["region"], auth.invited),
+        changes=auth.changes.made,
+        diff=dict(before=describe(before), after=describe(after)),
+    )
+
+
+if __name__ == "__main__":
+    main()
