@@ -6,6 +6,7 @@ from . import apigatewayv2
 from . import backup
 from . import cloudfront
 from . import cloudfront_policies
+from . import dynamodb
 from . import ivs
 from . import ivschat
 from . import policy_conditions
@@ -20,3 +21,4 @@ def register():
     cloudfront_policies.register()
     ivschat.register()
     policy_conditions.register()
+    dynamodb.register()
