@@ -27,20 +27,11 @@ description:
 author:
   - CreatorCloud engineering (@creatorcloud)
 options:
-  account_id:
-    description:
-      - The 12-digit id of the creator's member account.
-    type: str
-    required: true
   creator:
     description:
       - The creator's slug, the inventory host name. It names the pool and the app client.
     type: str
     required: true
-  external_id:
-    description:
-      - External id that the creator role's trust policy asks for, if any.
-    type: str
   domain:
     description:
       - The creator's apex domain, like C(creator1.example); the app client redirects to it and its C(www) only.
@@ -89,6 +80,7 @@ options:
     type: dict
 extends_documentation_fragment:
   - creatorcloud.platform.converge
+  - creatorcloud.platform.creator_session
   - creatorcloud.platform.creator_role
   - amazon.aws.common.modules
   - amazon.aws.region.modules

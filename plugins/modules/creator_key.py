@@ -21,20 +21,11 @@ description:
 author:
   - CreatorCloud engineering (@creatorcloud)
 options:
-  account_id:
-    description:
-      - The 12-digit id of the creator's member account.
-    type: str
-    required: true
   creator:
     description:
       - The creator's slug, the inventory host name. It names the key's alias.
     type: str
     required: true
-  external_id:
-    description:
-      - External id that the creator role's trust policy asks for, if any.
-    type: str
   tags:
     description:
       - Tags for the key, besides C(creatorcloud:creator) and C(creatorcloud:component) which the module always sets.
@@ -46,6 +37,7 @@ options:
     default: true
 extends_documentation_fragment:
   - creatorcloud.platform.converge
+  - creatorcloud.platform.creator_session
   - creatorcloud.platform.creator_role
   - amazon.aws.common.modules
   - amazon.aws.region.modules

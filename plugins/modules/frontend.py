@@ -34,20 +34,11 @@ description:
 author:
   - CreatorCloud engineering (@creatorcloud)
 options:
-  account_id:
-    description:
-      - The creator's AWS member account.
-    type: str
-    required: true
   creator:
     description:
       - The creator's slug, the inventory host name; it names the session and every error.
     type: str
     required: true
-  external_id:
-    description:
-      - The external id the creator role requires, if any.
-    type: str
   bucket:
     description:
       - The creator's site bucket.
@@ -124,6 +115,7 @@ options:
     default: present
 extends_documentation_fragment:
   - creatorcloud.platform.converge
+  - creatorcloud.platform.creator_session
   - creatorcloud.platform.creator_role
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -30,20 +30,11 @@ description:
 author:
   - CreatorCloud engineering (@creatorcloud)
 options:
-  account_id:
-    description:
-      - The 12-digit id of the creator's member account.
-    type: str
-    required: true
   creator:
     description:
       - The creator's slug, the inventory host name. It names the bucket, the OAC and the headers policy.
     type: str
     required: true
-  external_id:
-    description:
-      - External id that the creator role's trust policy asks for, if any.
-    type: str
   domain:
     description:
       - The creator's apex domain, like C(creator1.example), without scheme, path or trailing dot.
@@ -80,6 +71,7 @@ options:
     default: 600
 extends_documentation_fragment:
   - creatorcloud.platform.converge
+  - creatorcloud.platform.creator_session
   - creatorcloud.platform.creator_role
   - amazon.aws.common.modules
   - amazon.aws.region.modules
