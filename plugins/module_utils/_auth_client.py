@@ -7,8 +7,8 @@ with SRP and refreshes tokens, and only redirects to pages of the creator's own 
 """
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import cognito
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import matches
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
 
 # The site's account page finishes a sign-in (it receives the authorisation code); a sign-out
 # returns to the home page. Both on the apex and on www, the names the site answers on.

@@ -24,9 +24,9 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_pool i
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_pool import ensure_pool
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_pool import pool_view
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_pool import read_pool
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import advice_for
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import advice_for
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_tags
 

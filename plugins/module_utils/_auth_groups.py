@@ -6,7 +6,7 @@ Private to the auth module. Groups not named here are the operator's and are lef
 """
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import cognito
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import matches
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
 
 ADMIN_GROUP = "admin"
 # Cognito puts the group of the lowest precedence into a token's cognito:preferred_role:

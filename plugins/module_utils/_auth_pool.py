@@ -8,8 +8,8 @@ switched on there.
 """
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import cognito
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import matches
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import CREATOR_TAG
 
 PASSWORD_POLICY = {

@@ -16,10 +16,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import kms
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import advice_for
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import ensure_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import advice_for
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import COMPONENT_TAG
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import CREATOR_TAG
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import kms_alias

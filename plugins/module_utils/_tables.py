@@ -19,11 +19,11 @@ import time
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import dynamodb
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import advice_for
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import ensure_tags
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import matches
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import advice_for
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_tags
 

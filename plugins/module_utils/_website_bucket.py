@@ -14,8 +14,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_p
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import s3
 from ansible_collections.creatorcloud.platform.plugins.module_utils._creator_account import plan_tags
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import matches
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import tags_after
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import tags_after
 
 PUBLIC_ACCESS_BLOCK = {
     "BlockPublicAcls": True,

@@ -43,12 +43,12 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._website_hea
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_headers import read_headers_policy
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_records import alias_records
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_records import ensure_records
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import advice_for
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_zone import ensure_zone
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_zone import fqdn
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_zone import read_zone
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import advice_for
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import site_bucket_name
 from ansible_collections.creatorcloud.platform.plugins.module_utils.tiers import tier_settings

@@ -13,8 +13,8 @@ import functools
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import cloudfront
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_certificate import certificate_names
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import ensure_tags
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import matches
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import distribution_caller_reference
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
 

@@ -8,7 +8,7 @@ policy from the emulator) sends the same headers. Found again by its name in the
 """
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import cloudfront
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import matches
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
 
 # Two years, the max-age that HSTS preload lists ask for.

@@ -157,8 +157,8 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_client
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_converge import Auth
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_converge import describe
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_converge import summary
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import account_id_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import domain_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import email_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error

@@ -109,8 +109,8 @@ changes:
 """
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils._creator_key import CreatorKey
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import account_id_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import AnsibleCreatorSessionError

@@ -180,8 +180,8 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._website_con
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_converge import WebsiteClients
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_converge import describe
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_converge import summary
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import account_id_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import domain_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error

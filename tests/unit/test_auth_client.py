@@ -14,8 +14,8 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_client
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_client import token_lifetimes_errors
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_groups import desired_groups
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_groups import ensure_groups
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 
 NAME = "creatorcloud-creator1-website"
 

@@ -12,7 +12,7 @@ from botocore.stub import Stubber
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_client import DEFAULT_LIFETIMES
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_converge import Auth
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 
 DESIRED = {
     "creator": "creator1",

@@ -13,7 +13,7 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_pool i
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_pool import normalised_mfa_config
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_pool import pool_differences
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_pool import update_pool_request
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import Changes
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
 
 TAGS = {"creatorcloud:creator": "creator1", "creatorcloud:component": "auth"}
 FUNCTION = "arn:aws:lambda:eu-central-1:210987654321:function:post-confirmation"

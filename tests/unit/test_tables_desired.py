@@ -15,7 +15,7 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._tables impo
 from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import plan_errors
 from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import predicted_table
 from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import spec_errors
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 
 KEY = "arn:aws:kms:eu-central-1:123456789012:key/0f580c37-2bde-44cd-b781-5f16aa843aff"
 ON_DEMAND = {"mode": "PAY_PER_REQUEST", "read_capacity": None, "write_capacity": None}

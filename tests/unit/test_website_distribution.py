@@ -18,7 +18,7 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._website_dis
 )
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_distribution import merged_config
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_distribution import site_settings
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_steps import matches
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import distribution_caller_reference
 
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0e1f2a3b-4c5d-6e7f-8a9b-0c1d2e3f4a5b"

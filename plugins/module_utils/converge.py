@@ -1,6 +1,6 @@
 # Copyright: Contributors to the CreatorCloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the website and creator_key converges share: the change log, step failures, tags.
+"""What every slice converge shares: the change log, step failures, tags.
 
 Every write goes through :meth:`Changes.make`: in check mode it only records the change,
 otherwise it makes it and records it once AWS accepted it. A refused call raises
