@@ -217,7 +217,7 @@ class Website:
             clients.cloudfront,
             changes,
             current["headers_policy"],
-            desired_headers_policy_config(desired["creator"], desired["domain"]),
+            desired_headers_policy_config(desired["creator"], desired["domain"], desired["connect_sources"]),
         )
         if not changes.check_mode:
             certificate = wait_until_issued(

@@ -7,28 +7,50 @@ code at the edge, so whatever serves the site (CloudFront, or the local gateway 
 policy from the emulator) sends the same headers. Found again by its name in the account.
 """
 
+import re
+
 from ansible_collections.creatorcloud.platform.plugins.module_utils import cloudfront
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
 
 # Two years, the max-age that HSTS preload lists ask for.
 HSTS_MAX_AGE_SECONDS = 63072000
-# Everything from the site's own origin, the API included (it is served under /api/ on the same
-# domain); no third-party origin; images may be small data: URIs; no plugins, no framing.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
+# Everything from the site's own origin; no third-party origin but the APIs the site's scripts
+# call (the creator's HTTP API and the Cognito user API, named by `connect_sources`); images may
+# be small data: URIs; no plugins, no framing.
+CSP_DIRECTIVES = (
+    ("default-src", "'self'"),
+    ("script-src", "'self'"),
+    ("style-src", "'self'"),
+    ("img-src", "'self' data:"),
+    ("font-src", "'self'"),
+    ("connect-src", "'self'"),
+    ("object-src", "'none'"),
+    ("base-uri", "'self'"),
+    ("form-action", "'self'"),
+    ("frame-ancestors", "'none'"),
 )
+# An origin a page may connect to: https, a host name, an optional port; no path, no wildcard.
+CONNECT_SOURCE = re.compile(r"^https://[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:[0-9]{1,5})?$")
+
+
+def content_security_policy(connect_sources=()):
+    """The site's Content-Security-Policy; `connect_sources` are the origins its scripts may call."""
+    extra = " ".join(sorted(set(connect_sources)))
+    return "; ".join(
+        f"{name} {value} {extra}" if name == "connect-src" and extra else f"{name} {value}"
+        for name, value in CSP_DIRECTIVES
+    )
+
+
+def connect_source_error(field, value):
+    """An origin for connect-src: https://host[:port], nothing else (a path or wildcard would widen the policy)."""
+    if not isinstance(value, str) or not CONNECT_SOURCE.match(value):
+        return f"{field} {value!r} is not an https origin like https://abc123.execute-api.eu-central-1.amazonaws.com"
+    return None
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
 
 
@@ -37,7 +59,7 @@ def headers_policy_name(creator):
     return resource_name(creator, "site-headers")
 
 
-def desired_headers_policy_config(creator, domain):
+def desired_headers_policy_config(creator, domain, connect_sources=()):
     """The ResponseHeadersPolicyConfig of the creator's site."""
     return {
         "Name": headers_policy_name(creator),
@@ -49,7 +71,10 @@ def desired_headers_policy_config(creator, domain):
                 "Preload": False,
                 "AccessControlMaxAgeSec": HSTS_MAX_AGE_SECONDS,
             },
-            "ContentSecurityPolicy": {"Override": True, "ContentSecurityPolicy": CONTENT_SECURITY_POLICY},
+            "ContentSecurityPolicy": {
+                "Override": True,
+                "ContentSecurityPolicy": content_security_policy(connect_sources),
+            },
             "ContentTypeOptions": {"Override": True},
             "FrameOptions": {"Override": True, "FrameOption": "DENY"},
             "ReferrerPolicy": {"Override": True, "ReferrerPolicy": "strict-origin-when-cross-origin"},

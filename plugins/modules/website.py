@@ -18,8 +18,8 @@ description:
     and a bucket policy that lets only the site's distribution read (C(cloudfront.amazonaws.com) with an
     C(AWS:SourceArn) condition) and refuses plain HTTP.
   - A CloudFront Origin Access Control and a response headers policy (HSTS, a C('self')-only
-    Content-Security-Policy, C(X-Content-Type-Options), C(X-Frame-Options DENY), C(Referrer-Policy),
-    C(Permissions-Policy)).
+    Content-Security-Policy whose C(connect-src) adds only O(connect_sources), C(X-Content-Type-Options),
+    C(X-Frame-Options DENY), C(Referrer-Policy), C(Permissions-Policy)).
   - A CloudFront distribution for the apex and C(www) with the certificate (SNI, TLSv1.2_2021), redirect to HTTPS,
     HTTP/2 and HTTP/3, IPv6, compression, C(index.html) as root object, the price class of O(tier), and
     C(/404.html) with status 404 for missing pages (S3 answers 403 for them through OAC). It is found again by its
@@ -53,6 +53,15 @@ options:
       - May be empty in check mode only, when the same run would create the key first.
     type: str
     required: true
+  connect_sources:
+    description:
+      - The origins, besides the site's own, that the site's scripts may call (the CSP's C(connect-src)): the
+        creator's HTTP API (C(https://<api id>.execute-api.<region>.amazonaws.com)) and Cognito's user API
+        (C(https://cognito-idp.<region>.amazonaws.com)). Each is C(https://host) with an optional port: no path, no
+        wildcard.
+    type: list
+    elements: str
+    default: []
   tags:
     description:
       - Tags for the zone, certificate, bucket and distribution, besides C(creatorcloud:creator) and
@@ -180,6 +189,7 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._website_con
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_converge import WebsiteClients
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_converge import describe
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_converge import summary
+from ansible_collections.creatorcloud.platform.plugins.module_utils._website_headers import connect_source_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import domain_error
@@ -198,6 +208,10 @@ def validation_errors(params, check_mode):
         account_id_error("account_id", params["account_id"]),
         domain_error("domain", params["domain"]),
         tags_error("tags", params["tags"]),
+        *(
+            connect_source_error(f"connect_sources[{index}]", value)
+            for index, value in enumerate(params["connect_sources"])
+        ),
     ]
     if not params["region"]:
         checks.append("region is missing: set the region of the site bucket and the KMS key")
@@ -218,6 +232,7 @@ def main():
         tags=dict(type="dict"),
         purge_tags=dict(type="bool", default=True),
         certificate_timeout=dict(type="int", default=600),
+        connect_sources=dict(type="list", elements="str", default=[]),
     )
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
     params = dict(module.params, region=module.region, tags=module.params["tags"] or {})

@@ -12,6 +12,8 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._website_buc
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_bucket import kms_key_arn_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_certificate import validation_records
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_headers import CONTENT_SECURITY_POLICY
+from ansible_collections.creatorcloud.platform.plugins.module_utils._website_headers import CSP_DIRECTIVES
+from ansible_collections.creatorcloud.platform.plugins.module_utils._website_headers import connect_source_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_headers import (
     desired_headers_policy_config,
 )
@@ -108,11 +110,40 @@ def test_the_content_security_policy_allows_no_other_origin():
     assert directives["default-src"] == "'self'"
     assert directives["frame-ancestors"] == "'none'"
     assert directives["object-src"] == "'none'"
-    assert directives["connect-src"] == "'self'"  # the API is under /api/ on the site's own domain
+    assert directives["connect-src"] == "'self'"  # without the auth feature the scripts call nothing else
     sources = " ".join(directives.values()).split()
     assert set(sources) <= {"'self'", "'none'", "data:"}
     assert not re.search(r"unsafe-inline|unsafe-eval|https?:|\*", CONTENT_SECURITY_POLICY)
     assert len(CONTENT_SECURITY_POLICY) <= 1783  # CloudFront's limit
+
+
+def test_the_scripts_may_connect_to_the_api_and_cognito_only():
+    api = "https://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com"
+    cognito = "https://cognito-idp.eu-central-1.amazonaws.com"
+    config = desired_headers_policy_config("creator1", "creator1.example", [cognito, api, api])
+    policy = config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    directives = dict(directive.split(" ", 1) for directive in policy.split("; "))
+
+    assert directives["connect-src"] == f"'self' {api} {cognito}"
+    assert {name: value for name, value in directives.items() if name != "connect-src"} == {
+        name: value for name, value in CSP_DIRECTIVES if name != "connect-src"
+    }
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://api.example",
+        "https://*.execute-api.eu-central-1.amazonaws.com",
+        "https://api.example/path",
+        "api.example",
+    ],
+)
+def test_a_connect_source_must_be_an_https_origin(origin):
+    assert connect_source_error("connect_sources[0]", origin) == (
+        f"connect_sources[0] {origin!r} is not an https origin like https://abc123.execute-api.eu-central-1.amazonaws.com"
+    )
+    assert connect_source_error("connect_sources[0]", "https://cognito-idp.eu-central-1.amazonaws.com") is None
 
 
 def test_a_policy_that_sets_extra_headers_differs():
