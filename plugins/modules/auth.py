@@ -71,7 +71,13 @@ options:
   post_confirmation_lambda_arn:
     description:
       - ARN of the Lambda function that the pool runs after a fan confirms the sign-up (it creates the fan's row).
-      - Unset, the pool has no post-confirmation trigger.
+      - Unset, and without O(post_confirmation_function), the pool has no post-confirmation trigger.
+    type: str
+  post_confirmation_function:
+    description:
+      - Name of that function in the creator's account and the module's region, instead of its ARN. The function
+        need not exist yet (the api slice, which runs after this one, creates it): Cognito calls it only when a fan
+        confirms.
     type: str
   tags:
     description:
@@ -152,6 +158,8 @@ changes:
   sample: ["create user pool creatorcloud-creator1-users", "create app client creatorcloud-creator1-website"]
 """
 
+import re
+
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_client import DEFAULT_LIFETIMES
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_client import token_lifetimes_errors
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_converge import Auth
@@ -168,6 +176,18 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_sess
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
 
 
+def function_arn(region, account_id, name):
+    """The ARN of a Lambda function of the creator's account in the region."""
+    return f"arn:aws:lambda:{region}:{account_id}:function:{name}"
+
+
+def function_name_error(field, value):
+    """A Lambda function name: 1 to 64 letters, digits, hyphens and underscores."""
+    if value is not None and not re.match(r"^[A-Za-z0-9_-]{1,64}$", value):
+        return f"{field} {value!r} is not a Lambda function name (1 to 64 letters, digits, - and _)"
+    return None
+
+
 def validation_errors(params):
     """Every malformed parameter, named with its value."""
     checks = [
@@ -177,6 +197,7 @@ def validation_errors(params):
         tags_error("tags", params["tags"]),
         *(email_error(f"admins[{index}]", email) for index, email in enumerate(params["admins"])),
         *token_lifetimes_errors("token_lifetimes", params["token_lifetimes"]),
+        function_name_error("post_confirmation_function", params["post_confirmation_function"]),
     ]
     if not params["region"]:
         checks.append("region is missing: set the region of the user pool")
@@ -192,10 +213,19 @@ def main():
         mfa=dict(type="str", default="optional", choices=["off", "optional"]),
         admins=dict(type="list", elements="str", default=[]),
         post_confirmation_lambda_arn=dict(type="str"),
+        post_confirmation_function=dict(type="str"),
         tags=dict(type="dict"),
     )
-    module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = CreatorCloudModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        mutually_exclusive=[("post_confirmation_lambda_arn", "post_confirmation_function")],
+    )
     params = dict(module.params, region=module.region, tags=module.params["tags"] or {})
+    if params["post_confirmation_function"]:
+        params["post_confirmation_lambda_arn"] = function_arn(
+            params["region"], params["account_id"], params["post_confirmation_function"]
+        )
 
     errors = validation_errors(params)
     if errors:

@@ -109,7 +109,11 @@ def assert_pool(cognito, facts, creator):
     assert pool["AccountRecoverySetting"] == {"RecoveryMechanisms": [{"Priority": 1, "Name": "verified_email"}]}
     assert pool["UserAttributeUpdateSettings"] == {"AttributesRequireVerificationBeforeUpdate": ["email"]}
     assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is False
-    assert not pool.get("LambdaConfig")
+    # The api slice's function, named before it exists (the api role runs after the auth role).
+    account_id = facts["auth_user_pool_arn"].split(":")[4]
+    assert pool["LambdaConfig"] == {
+        "PostConfirmation": f"arn:aws:lambda:eu-central-1:{account_id}:function:creatorcloud-{creator}-post-confirmation"
+    }
     assert pool["UserPoolTags"] == {
         "creatorcloud:creator": creator,
         "creatorcloud:component": "auth",
@@ -230,12 +234,12 @@ def test_a_shorter_access_token_updates_exactly_the_app_client(onboarded, run_pl
     assert client["TokenValidityUnits"]["AccessToken"] == "minutes"
 
 
-def test_a_post_confirmation_trigger_updates_the_pool_with_all_its_settings(
+def test_another_post_confirmation_trigger_updates_the_pool_with_all_its_settings(
     onboarded, run_playbook, organization, in_account
 ):
     account_id = account_of(onboarded, "creator1")
     pool_id = exported_facts(onboarded, "creator1")["auth_user_pool_id"]
-    function = f"arn:aws:lambda:eu-central-1:{account_id}:function:creatorcloud-creator1-post-confirmation"
+    function = f"arn:aws:lambda:eu-central-1:{account_id}:function:creatorcloud-creator1-signup-hook"
 
     run = run_playbook(PLAYBOOK, "-l", "creator1", "-e", f"auth_post_confirmation_lambda_arn={function}")
 
