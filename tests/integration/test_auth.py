@@ -111,9 +111,8 @@ def assert_pool(cognito, facts, creator):
     assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is False
     # The api slice's function, named before it exists (the api role runs after the auth role).
     account_id = facts["auth_user_pool_arn"].split(":")[4]
-    assert pool["LambdaConfig"] == {
-        "PostConfirmation": f"arn:aws:lambda:eu-central-1:{account_id}:function:creatorcloud-{creator}-post-confirmation"
-    }
+    trigger = f"arn:aws:lambda:eu-central-1:{account_id}:function:creatorcloud-{creator}-post-confirmation"
+    assert pool["LambdaConfig"] == {"PostConfirmation": trigger}
     assert pool["UserPoolTags"] == {
         "creatorcloud:creator": creator,
         "creatorcloud:component": "auth",

@@ -11,6 +11,7 @@ in tests/integration.
 import boto3
 import pytest
 from botocore.stub import Stubber
+from fake_clock import FakeClock
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils._creator_account import CreatorAccount
 from ansible_collections.creatorcloud.platform.plugins.module_utils._creator_account import CreatorAccountError
@@ -27,21 +28,6 @@ DESIRED = {
     "role_name": "OrganizationAccountAccessRole",
     "wait_timeout": 60,
 }
-
-
-class FakeClock:
-    """Time that advances only when the code under test sleeps."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from datetime import datetime
 import boto3
 import pytest
 from botocore.stub import Stubber
+from fake_clock import FakeClock
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_certificate import POLL_SECONDS
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_certificate import ensure_certificate
@@ -26,21 +27,6 @@ ARN = "arn:aws:acm:us-east-1:123456789012:certificate/0e1f2a3b-4c5d-6e7f-8a9b-0c
 NAME_SERVERS = ["ns-1.awsdns-01.com", "ns-2.awsdns-02.net"]
 PENDING = {"arn": ARN, "status": "PENDING_VALIDATION", "names": ["creator1.example", "www.creator1.example"]}
 RECORD = {"Name": "_a1.creator1.example.", "Type": "CNAME", "Value": "_b2.acm-validations.aws."}
-
-
-class FakeClock:
-    """Time that advances only when the code under test sleeps."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture
