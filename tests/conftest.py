@@ -48,6 +48,28 @@ def aws_client(aws):
 
 
 @pytest.fixture
+def creator_client(aws_client):
+    """`creator_client(account_id, service, region=...)`: a client inside a creator's account, as the modules act.
+
+    Assumes the creator role there (in the emulator the assumed role's credentials select the account).
+    """
+
+    def make(account_id, service, region="eu-central-1"):
+        credentials = aws_client("sts").assume_role(
+            RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole", RoleSessionName="test"
+        )["Credentials"]
+        return aws_client(
+            service,
+            region,
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+        )
+
+    return make
+
+
+@pytest.fixture
 def aws_env(aws):
     """Environment for a subprocess (ansible-playbook, ansible-inventory) that talks to the emulator."""
     env = dict(os.environ)

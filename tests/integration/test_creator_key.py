@@ -43,17 +43,9 @@ def run_key(aws, run_playbook, tmp_path):
 
 
 @pytest.fixture
-def kms(aws_client):
+def kms(creator_client):
     """A KMS client inside ACCOUNT."""
-    credentials = aws_client("sts").assume_role(
-        RoleArn=f"arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole", RoleSessionName="test"
-    )["Credentials"]
-    return aws_client(
-        "kms",
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-    )
+    return creator_client(ACCOUNT, "kms")
 
 
 def writes(aws):

@@ -44,17 +44,9 @@ def account(run_playbook, aws):
 
 
 @pytest.fixture
-def dynamodb(account, aws_client):
+def dynamodb(account, creator_client):
     """A DynamoDB client inside creator1's account (assumed creator role)."""
-    credentials = aws_client("sts").assume_role(
-        RoleArn=f"arn:aws:iam::{account[0]}:role/OrganizationAccountAccessRole", RoleSessionName="test"
-    )["Credentials"]
-    return aws_client(
-        "dynamodb",
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-    )
+    return creator_client(account[0], "dynamodb")
 
 
 @pytest.fixture

@@ -44,22 +44,9 @@ def onboarded(organization, run_playbook):
 
 
 @pytest.fixture
-def in_account(aws_client):
+def in_account(creator_client):
     """`in_account(account_id, service, region)`: a boto3 client inside that account (assumed creator role)."""
-
-    def make(account_id, service, region="eu-central-1"):
-        credentials = aws_client("sts").assume_role(
-            RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole", RoleSessionName="test"
-        )["Credentials"]
-        return aws_client(
-            service,
-            region,
-            aws_access_key_id=credentials["AccessKeyId"],
-            aws_secret_access_key=credentials["SecretAccessKey"],
-            aws_session_token=credentials["SessionToken"],
-        )
-
-    return make
+    return creator_client
 
 
 def module_result(run, creator, module):
