@@ -1,6 +1,6 @@
 # Copyright: Contributors to the CreatorCloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""`python -m creatorcloud_emulator up|down|status|calls`: the emulator in the background.
+"""`python -m creatorcloud_emulator up|down|status|calls|mail`: the emulator in the background.
 
 The port comes from --port or CREATORCLOUD_AWS_PORT (default 4566); the pid and log
 files live in --state-dir (default .emulator/ in the current directory).
@@ -15,11 +15,13 @@ from pathlib import Path
 from creatorcloud_emulator import DEFAULT_HOST
 from creatorcloud_emulator import DEFAULT_PORT
 from creatorcloud_emulator import launcher
+from creatorcloud_emulator import mailbox
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m creatorcloud_emulator")
-    parser.add_argument("command", choices=["up", "down", "status", "calls", "reset-calls"])
+    parser.add_argument("command", choices=["up", "down", "status", "calls", "reset-calls", "mail"])
+    parser.add_argument("--to", help="mail: only the mails to this address")
     parser.add_argument("--host", default=DEFAULT_HOST)
     parser.add_argument("--port", type=int, default=int(os.environ.get("CREATORCLOUD_AWS_PORT", DEFAULT_PORT)))
     parser.add_argument("--state-dir", default=".emulator")
@@ -54,6 +56,8 @@ def main(argv=None):
         print(f"emulator running on {endpoint}")
     elif args.command == "calls":
         print(json.dumps(emulator.calls(), indent=2))
+    elif args.command == "mail":
+        print(mailbox.describe_mail(mailbox.fetch_mail(endpoint, args.to)))
     else:
         emulator.reset_calls()
     return 0

@@ -14,15 +14,16 @@ os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "0")
 
 
 def build_app():
-    """moto's dispatcher with the additions registered, behind the call log."""
+    """moto's dispatcher with the additions registered, behind the call log and the mailbox."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
     from moto.moto_server.werkzeug_app import create_backend_app
 
     from creatorcloud_emulator import additions
     from creatorcloud_emulator.call_log import CallLog
+    from creatorcloud_emulator.mailbox import MailboxRoute
 
     additions.register()
-    return CallLog(DomainDispatcherApplication(create_backend_app))
+    return MailboxRoute(CallLog(DomainDispatcherApplication(create_backend_app)))
 
 
 def main(argv=None):

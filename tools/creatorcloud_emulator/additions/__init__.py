@@ -6,6 +6,8 @@ from . import apigatewayv2
 from . import backup
 from . import cloudfront
 from . import cloudfront_policies
+from . import cognito_mail
+from . import cognito_srp
 from . import dynamodb
 from . import ivs
 from . import ivschat
@@ -22,3 +24,5 @@ def register():
     ivschat.register()
     policy_conditions.register()
     dynamodb.register()
+    cognito_srp.register()
+    cognito_mail.register()
