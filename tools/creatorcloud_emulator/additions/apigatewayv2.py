@@ -1,6 +1,9 @@
 # Copyright: Contributors to the CreatorCloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""API Gateway v2: GetAuthorizers and UpdateStage, on top of moto's APIs, authorizers and stages."""
+"""API Gateway v2: GetAuthorizers and UpdateStage, and paged GetApis, GetIntegrations, GetRoutes and GetStages,
+on top of moto's APIs, authorizers and stages (moto answers every item on one page and ignores MaxResults);
+UpdateRoute to AuthorizationType NONE detaches the route's authorizer (moto keeps it).
+"""
 
 import json
 from datetime import datetime
@@ -15,6 +18,9 @@ from .common import MotoUrls
 from .common import paginate
 from .common import route
 from .common import use_backend
+
+# What a Get...s call answers per page when MaxResults is not given.
+DEFAULT_MAX_RESULTS = 100
 
 # UpdateStage members that replace the stage's value, by the Stage attribute that holds it.
 REPLACED = {
@@ -55,13 +61,19 @@ class Stage(models.Stage):
 
 
 class ApiGatewayV2Backend(MotoUrls, models.ApiGatewayV2Backend):
-    """moto's API Gateway v2 backend with GetAuthorizers and UpdateStage."""
+    """moto's API Gateway v2 backend with GetAuthorizers, UpdateStage, and UpdateRoute that detaches authorizers."""
 
     urls_module = urls.__name__
 
-    def get_authorizers(self, api_id, max_results=None, next_token=None):
-        authorizers = self.get_api(api_id).authorizers.values()
-        return paginate(authorizers, max_results, next_token, 100, "id", BadRequestException, api=api_id)
+    def get_authorizers(self, api_id):
+        return list(self.get_api(api_id).authorizers.values())
+
+    def update_route(self, api_id, **changes):
+        """moto's UpdateRoute; AuthorizationType NONE detaches the authorizer, as API Gateway does."""
+        route = super().update_route(api_id, **changes)
+        if changes.get("authorization_type") == "NONE":
+            route.authorizer_id = None
+        return route
 
     def update_stage(self, api_id, stage_name, changes):
         stage = self.get_stage(api_id, stage_name)
@@ -70,17 +82,43 @@ class ApiGatewayV2Backend(MotoUrls, models.ApiGatewayV2Backend):
 
 
 class ApiGatewayV2Response(responses.ApiGatewayV2Response):
-    """moto's API Gateway v2 responses plus GetAuthorizers and UpdateStage."""
+    """moto's API Gateway v2 responses plus GetAuthorizers, UpdateStage and paged lists."""
+
+    def _page(self, items, unique_attribute, **filters):
+        """One page of `items` as API Gateway answers a Get...s call: items, and nextToken while more follow."""
+        max_results = self._get_param("maxResults")
+        page, next_token = paginate(
+            items,
+            int(max_results) if max_results else None,
+            self._get_param("nextToken"),
+            DEFAULT_MAX_RESULTS,
+            unique_attribute,
+            BadRequestException,
+            **filters,
+        )
+        answer = {"items": [item.to_json() for item in page]}
+        if next_token:
+            answer["nextToken"] = next_token
+        return 200, {}, json.dumps(answer)
+
+    def get_apis(self):
+        return self._page(self.apigatewayv2_backend.get_apis(), "api_id")
 
     def get_authorizers(self):
-        max_results = self._get_param("maxResults")
-        authorizers, next_token = self.apigatewayv2_backend.get_authorizers(
-            self.uri_match["apiId"], int(max_results) if max_results else None, self._get_param("nextToken")
-        )
-        page = {"items": [authorizer.to_json() for authorizer in authorizers]}
-        if next_token:
-            page["nextToken"] = next_token
-        return 200, {}, json.dumps(page)
+        api_id = self.uri_match["apiId"]
+        return self._page(self.apigatewayv2_backend.get_authorizers(api_id), "id", api=api_id)
+
+    def get_integrations(self):
+        api_id = self.uri_match["apiId"]
+        return self._page(self.apigatewayv2_backend.get_integrations(api_id), "id", api=api_id)
+
+    def get_routes(self):
+        api_id = self.uri_match["apiId"]
+        return self._page(self.apigatewayv2_backend.get_routes(api_id), "route_id", api=api_id)
+
+    def get_stages(self):
+        api_id = self.uri_match["apiId"]
+        return self._page(self.apigatewayv2_backend.get_stages(api_id), "name", api=api_id)
 
     def update_stage(self):
         stage = self.apigatewayv2_backend.update_stage(
