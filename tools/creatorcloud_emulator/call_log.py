@@ -189,7 +189,13 @@ class CallLog:
             if action:
                 return action[0]
         headers = frozenset(key[5:].replace("_", "-").lower() for key in environ if key.startswith("HTTP_"))
-        return self._rest.operation(signing_name, method, environ.get("PATH_INFO", "/"), frozenset(query), headers)
+        return self._rest.operation(signing_name, method, _raw_path(environ), frozenset(query), headers)
+
+
+def _raw_path(environ):
+    """The request path as sent: PATH_INFO is decoded, so an ARN with %2F in one segment would span several."""
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    return raw.split("?", 1)[0] if raw else environ.get("PATH_INFO", "/")
 
 
 def _account_of(authorization):
