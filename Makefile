@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 PYTEST_WORKERS ?= 2
 
 .PHONY: venv demo test unit backend integration emulator-tests e2e browser lint ruff ansible-lint sanity molecule bench aws-up \
-	aws-down serve gateway-down clean
+	aws-down serve gateway-down mail clean
 
 venv: $(VENV)/.installed
 
@@ -35,6 +35,10 @@ serve: venv aws-up
 gateway-down: venv
 	$(GATEWAY) down
 
+# The mails the emulated Cognito "sent" (sign-up codes, password resets, invitations): TO=address for one.
+mail: venv
+	$(EMULATOR) mail $(if $(TO),--to $(TO))
+
 demo: venv aws-up
 	$(VENV)/bin/ansible-playbook playbooks/bootstrap_organization.yml
 	$(VENV)/bin/ansible-playbook playbooks/onboard.yml
@@ -46,6 +50,7 @@ demo: venv aws-up
 	@echo "  . $(VENV)/bin/activate && ansible-inventory -i inventories/local --graph"
 	@echo "  ansible-playbook playbooks/onboard.yml -l creator1 --check --diff"
 	@echo "  make serve CREATOR=creator2"
+	@echo "  make mail TO=you@example.com     # the confirmation code after signing up on a site"
 	@echo "and stop everything with: make aws-down"
 	@echo
 	@echo "creator1's site: $$($(GATEWAY) url --creator creator1)"
