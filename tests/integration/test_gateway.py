@@ -16,12 +16,14 @@ import sys
 import pytest
 from creatorcloud_gateway import launcher
 from creatorcloud_gateway.app import build_app
-from creatorcloud_gateway.collection import naming
 from creatorcloud_gateway.distribution import CacheBehavior
 from creatorcloud_gateway.response_headers import ResponseHeadersPolicy
 from e2e.site_resources import CONTENT_SECURITY_POLICY
 from e2e.site_resources import SECURITY_HEADERS
-from e2e.site_resources import CreatorWebsite
+from gateway_fixtures import MANAGEMENT_ACCOUNT
+from gateway_fixtures import gateway_for
+from gateway_fixtures import organization_account
+from gateway_fixtures import organization_fixture  # noqa: F401  # pylint: disable=unused-import
 from werkzeug.test import Client
 from werkzeug.wrappers import Response
 
@@ -36,7 +38,6 @@ SITE = {
     "live.html": (LONG_PAGE, "text/html; charset=utf-8", "no-cache"),
     "assets/logo.png": (b"\x89PNG\r\n" + bytes(2000), "image/png", "public, max-age=31536000, immutable"),
 }
-MANAGEMENT_ACCOUNT = "123456789012"
 # The only calls the gateway makes with management credentials: find the account, assume its role.
 MANAGEMENT_CALLS = {("organizations", "ListAccounts"), ("organizations", "ListTagsForResource"), ("sts", "AssumeRole")}
 EXPECTED_SECURITY_HEADERS = {
@@ -49,34 +50,12 @@ EXPECTED_SECURITY_HEADERS = {
 
 
 @pytest.fixture
-def organization(aws, aws_client):
-    """`organization(creator)`: a member account tagged as the creator's, in an emulated organization."""
-    aws_client("organizations", "us-east-1").create_organization(FeatureSet="ALL")
-    return lambda creator: organization_account(aws, aws_client, creator)
-
-
-def organization_account(aws, aws_client, creator):
-    """A new member account tagged as the creator's, with its website resources (none yet)."""
-    status = aws_client("organizations", "us-east-1").create_account(
-        Email=f"aws+{creator}@agency.example",
-        AccountName=creator,
-        Tags=[{"Key": naming.CREATOR_TAG, "Value": creator}],
-    )["CreateAccountStatus"]
-    return CreatorWebsite(aws.endpoint_url, creator, status["AccountId"])
-
-
-@pytest.fixture
 def creator1(organization):
     """creator1's account with the site uploaded and a distribution without a headers policy."""
     account = organization("creator1")
     account.upload(SITE)
     account.distribution_id = account.distribution()
     return account
-
-
-def gateway_for(aws, creator):
-    """A test client of the creator's gateway that reads the distribution on every request."""
-    return Client(build_app(creator, aws.endpoint_url, config_ttl=0))
 
 
 def test_root_object_objects_and_their_headers_come_from_the_bucket(aws, creator1):
@@ -176,8 +155,8 @@ def test_api_paths_answer_json_404_and_the_site_allows_only_get_and_head(aws, cr
 
     assert api_get.status_code == 404
     assert api_get.headers["Content-Type"] == "application/json"
-    assert api_get.json == {"code": "not_found", "message": "No route for GET /api/streams/current"}
-    assert (api_post.status_code, api_post.json["code"]) == (404, "not_found")
+    assert api_get.json == {"message": "Not Found"}  # API Gateway's answer: this creator has no API
+    assert (api_post.status_code, api_post.json) == (404, {"message": "Not Found"})
     assert site_post.status_code == 403
     assert b"not configured to allow the HTTP request method" in site_post.data
 

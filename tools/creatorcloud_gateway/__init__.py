@@ -1,11 +1,11 @@
 # Copyright: Contributors to the CreatorCloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The local gateway: a creator's site served from the emulator the way CloudFront serves it.
+"""The local gateway: a creator's site and API served from the emulator the way AWS serves them.
 
-It stands in for the creator's CloudFront distribution (and, in later issues, the HTTP API
-behind `/api/`): it finds the creator's member account and distribution in the emulated AWS,
-reads the distribution's configuration, and serves the site bucket with the same root object,
-response headers, compression and error pages.
+It stands in for the creator's CloudFront distribution and HTTP API: it finds the creator's
+member account, distribution and API in the emulated AWS, serves the site bucket with the
+distribution's root object, response headers, compression and error pages, and `/api/` with
+the API's routes, JWT authorizer and CORS, running the backend's handlers in-process.
 """
 
 import os

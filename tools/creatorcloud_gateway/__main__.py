@@ -77,6 +77,8 @@ def report(gateway):
         account, distribution = current.get("account_id"), current.get("distribution_id")
         print(f"  {gateway.creator}: account {account}, distribution {distribution}")
         print(f"  buckets: {', '.join(current.get('buckets', []))}")
+        api = current.get("api") or {}
+        print(f"  api: {api['api_id']}, {api['routes']} routes" if "api_id" in api else f"  api: {api.get('error')}")
         print(f"  open {gateway.url}")
     return 0
 

@@ -2,10 +2,11 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The gateway's WSGI app: a router of in-process handlers in front of the creator's distribution.
 
-A path under a bound prefix goes to its handler (`/api/` now answers API Gateway's 404 for
-every route; the API issue binds the Lambda handlers there, called in-process with an API
-Gateway v2 event). Every other path is the distribution's: root object, S3 origin, error
-pages. Every response then gets what the edge adds for the matching cache behavior:
+A path under a bound prefix goes to its handler: `/api/` is the creator's HTTP API (routes,
+JWT authorizer, CORS, the Lambda handlers called in-process with an API Gateway v2 event) and
+`/_aws/cognito-idp/` forwards the site's Cognito calls to the emulator. Every other path is
+the distribution's: root object, S3 origin, error pages, and `/config.json` pointed at the
+gateway. Every response then gets what the edge adds for the matching cache behavior:
 compression, conditional requests and the response headers policy.
 
 Handlers stand in for API Gateway on its own, so the distribution's custom error responses
@@ -18,12 +19,20 @@ import logging
 from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response
 
+from creatorcloud_gateway.api_gateway import ApiGateway
+from creatorcloud_gateway.cognito_forward import CognitoForward
 from creatorcloud_gateway.creator_access import CreatorAccess
 from creatorcloud_gateway.creator_access import SiteUnavailable
 from creatorcloud_gateway.creator_site import DEFAULT_CONFIG_TTL
 from creatorcloud_gateway.creator_site import CreatorSite
 from creatorcloud_gateway.edge import finish_viewer_response
 from creatorcloud_gateway.edge import serve_site
+from creatorcloud_gateway.http_api import DEFAULT_REGION
+from creatorcloud_gateway.http_api import CreatorApi
+from creatorcloud_gateway.jwt_authorizer import JwtAuthorizers
+from creatorcloud_gateway.lambda_runtime import LambdaFunctions
+from creatorcloud_gateway.runtime_config import COGNITO_PATH
+from creatorcloud_gateway.runtime_config import rewrite_runtime_config
 
 STATUS_PATH = "/_creatorcloud/gateway"
 API_PREFIX = "/api/"
@@ -38,8 +47,9 @@ class Router:
         self._routes = []
 
     def bind(self, prefix, handler):
-        """Send every request whose path starts with `prefix` to `handler(request) -> Response`."""
-        self._routes = sorted([*self._routes, (prefix, handler)], key=lambda route: len(route[0]), reverse=True)
+        """Send every request whose path starts with `prefix` to `handler(request) -> Response` (rebinding replaces)."""
+        routes = [route for route in self._routes if route[0] != prefix]
+        self._routes = sorted([*routes, (prefix, handler)], key=lambda route: len(route[0]), reverse=True)
 
     def handler_for(self, path):
         """The handler bound to the longest prefix of `path`, or None for the distribution's paths."""
@@ -47,21 +57,17 @@ class Router:
 
 
 def json_response(body, status):
-    """A JSON response, as API Gateway and the status endpoint answer."""
+    """A JSON response, as the status endpoint answers."""
     return Response(json.dumps(body, sort_keys=True), status=status, content_type="application/json")
-
-
-def api_not_found(request):
-    """API Gateway's answer for a route it does not have: until the API issue, every `/api/` route."""
-    return json_response({"code": "not_found", "message": f"No route for {request.method} {request.path}"}, 404)
 
 
 class GatewayApp:
     """A WSGI app serving one creator's site from the emulator the way CloudFront serves it."""
 
-    def __init__(self, site, router):
+    def __init__(self, site, router, creator_api=None):
         self.site = site
         self.router = router
+        self.creator_api = creator_api
 
     def __call__(self, environ, start_response):
         return self.respond(Request(environ))(environ, start_response)
@@ -76,7 +82,7 @@ class GatewayApp:
             if handler is not None:
                 response = handler(request)
             else:
-                response = serve_site(request, site_distribution, self.site.fetch)
+                response = rewrite_runtime_config(request, serve_site(request, site_distribution, self.site.fetch))
         except SiteUnavailable as e:
             log.error("%s", e)
             return Response(f"{e}\n", status=502, content_type="text/plain")
@@ -90,23 +96,37 @@ class GatewayApp:
             body.update(self.site.distribution().summary(), account_id=access.account_id)
         except SiteUnavailable as e:
             return json_response({**body, "error": str(e)}, 503)
+        body["api"] = self.api_status()
         return json_response(body, 200)
 
-
-def not_found_api(unused_access):
-    """The `/api/` handler until the API issue: API Gateway's 404 for every route."""
-    return api_not_found
-
-
-# prefix → factory(CreatorAccess) → handler: a handler gets the creator's account to reach its
-# resources (the API's tables, the user pool's JWKS) with the creator role, like the gateway does.
-DEFAULT_HANDLERS = {API_PREFIX: not_found_api}
+    def api_status(self):
+        """The HTTP API's id and number of routes, or why there is none (the site is served either way)."""
+        try:
+            api = self.creator_api.api() if self.creator_api else None
+        except SiteUnavailable as e:
+            return {"error": str(e)}
+        return api.summary() if api else {"error": f"creator {self.site.access.creator} has no HTTP API"}
 
 
-def build_app(creator, endpoint_url, role_name=None, config_ttl=DEFAULT_CONFIG_TTL, handlers=None):
-    """The gateway app of one creator, with `handlers` ({prefix: factory}) bound in its router."""
+def default_handlers(access, config_ttl, region):
+    """The gateway's own handlers by prefix, and the API reader they share (for the status endpoint)."""
+    creator_api = CreatorApi(access, config_ttl, region)
+    functions = LambdaFunctions(access, config_ttl)
+    api = ApiGateway(access, creator_api, functions, JwtAuthorizers(access.endpoint_url))
+    return {API_PREFIX: api.respond, COGNITO_PATH: CognitoForward(access, functions, region).respond}, creator_api
+
+
+def build_app(creator, endpoint_url, role_name=None, config_ttl=DEFAULT_CONFIG_TTL, handlers=None, region=None):
+    """The gateway app of one creator; `handlers` ({prefix: factory(CreatorAccess)}) replace the default ones.
+
+    A factory gets the creator's account, to reach its resources with the creator role as the
+    gateway does. `region` is where the creator's API, pool and functions are (eu-central-1).
+    """
     access = CreatorAccess(creator, endpoint_url, **({"role_name": role_name} if role_name else {}))
+    bound, creator_api = default_handlers(access, config_ttl, region or DEFAULT_REGION)
     router = Router()
-    for prefix, make_handler in (DEFAULT_HANDLERS if handlers is None else handlers).items():
+    for prefix, handler in bound.items():
+        router.bind(prefix, handler)
+    for prefix, make_handler in (handlers or {}).items():
         router.bind(prefix, make_handler(access))
-    return GatewayApp(CreatorSite(access, config_ttl=config_ttl), router)
+    return GatewayApp(CreatorSite(access, config_ttl=config_ttl), router, creator_api)
