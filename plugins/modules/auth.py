@@ -76,7 +76,7 @@ options:
   post_confirmation_function:
     description:
       - Name of that function in the creator's account and the module's region, instead of its ARN. The function
-        need not exist yet (the api slice, which runs after this one, creates it): Cognito calls it only when a fan
+        need not exist yet (the api slice, which runs after this one, creates it); Cognito calls it only when a fan
         confirms.
     type: str
   tags:

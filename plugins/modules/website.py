@@ -55,10 +55,10 @@ options:
     required: true
   connect_sources:
     description:
-      - The origins, besides the site's own, that the site's scripts may call (the CSP's C(connect-src)): the
-        creator's HTTP API (C(https://<api id>.execute-api.<region>.amazonaws.com)) and Cognito's user API
-        (C(https://cognito-idp.<region>.amazonaws.com)). Each is C(https://host) with an optional port: no path, no
-        wildcard.
+      - The origins, besides the site's own, that the site's scripts may call (the CSP's C(connect-src)), that is
+        the creator's HTTP API (C(https://<api id>.execute-api.<region>.amazonaws.com)) and Cognito's user API
+        (C(https://cognito-idp.<region>.amazonaws.com)).
+      - Each is C(https://host) with an optional port, without path or wildcard.
     type: list
     elements: str
     default: []
