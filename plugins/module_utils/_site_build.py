@@ -6,7 +6,9 @@
 site by its object key. The first language lives at the root (`index.html`, `live.html`), the others below
 their code (`en/index.html`); every link names a file, because CloudFront maps only `/` to `index.html`.
 The same theme and `site` give the same bytes: no timestamps, sorted iteration, stable JSON, and no path of
-the controller in any output. files/frontend/README.md documents the URL scheme and the `site` keys.
+the controller in any output. With the `auth` feature every language also gets the fans' account pages
+(ACCOUNT_PAGES), kept out of the sitemap. files/frontend/README.md documents the URL scheme, the account
+pages and their scripts, and the `site` keys.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ CONTENT_TYPES = {
 # Features with a page of their own, and features the privacy policy describes, in FEATURES order.
 PAGE_FEATURES = ("live", "shop", "membership", "donations", "sponsors", "events", "polls", "newsletter", "contact")
 PRIVACY_FEATURES = ("auth", "chat", "analytics", *PAGE_FEATURES)
+# The fans' account pages, built while the creator has `auth`; not in the sitemap, and marked noindex.
+ACCOUNT_PAGES = ("signup", "confirm", "login", "account")
 DEFAULT_BRANDING = {
     "primary_color": "#4f46e5",
     "accent_color": "#f59e0b",
@@ -54,6 +58,8 @@ HASH_LENGTH = 10
 DARK_TEXT = "#16151d"
 LIGHT_TEXT = "#ffffff"
 DARK_BACKGROUND = "#111118"
+# The red of errors and of the delete button, adjusted like the other colours to stay readable.
+DANGER = "#c62828"
 
 
 class SiteFile(NamedTuple):
@@ -154,10 +160,21 @@ def asset_bodies(theme_dir, branding):
 
 
 def page_names(site):
-    """The pages of each language: home, one per enabled feature that has a page, the legal pages."""
+    """The pages of each language: home, one per enabled feature that has a page, the account pages, the legal pages."""
     features = [feature for feature in FEATURES if feature in PAGE_FEATURES and feature in site["features"]]
+    accounts = list(ACCOUNT_PAGES) if has_accounts(site) else []
     impressum = ["impressum"] if site_config.has_impressum(site["legal"]) else []
-    return ["index", *features, *impressum, "privacy"]
+    return ["index", *features, *accounts, *impressum, "privacy"]
+
+
+def has_accounts(site):
+    """Fans can sign up and sign in: the creator has the `auth` feature."""
+    return "auth" in site["features"]
+
+
+def indexed_page_names(site):
+    """The pages search engines should find: every page but the account pages."""
+    return [page for page in page_names(site) if page not in ACCOUNT_PAGES]
 
 
 def page_key(page, language, site):
@@ -231,6 +248,7 @@ def colour_scheme(primary, accent, background):
     on_primary = readable_on(primary)
     primary = with_contrast(primary, (on_primary,), 4.5)
     on_accent = readable_on(accent)
+    danger = with_contrast(DANGER, surfaces, 4.5)
     return {
         "bg": background,
         "surface": surface,
@@ -246,6 +264,8 @@ def colour_scheme(primary, accent, background):
         "on-primary": on_primary,
         "accent": with_contrast(accent, (on_accent,), 4.5),
         "on-accent": on_accent,
+        "danger": danger,
+        "on-danger": readable_on(danger),
     }
 
 
@@ -361,7 +381,7 @@ class SiteRenderer:
         entries = [
             {"url": self.url(page, language), "alternates": self.alternates(page)}
             for language in self.site["languages"]
-            for page in page_names(self.site)
+            for page in indexed_page_names(self.site)
         ]
         return self.render("sitemap.xml.j2", entries=entries)
 
@@ -387,6 +407,8 @@ class SiteRenderer:
             if page == "index" and tagline
             else texts(f"pages.{page}.description", **names(site)),
             "canonical": None if page == "404" else self.url(page, language),
+            "noindex": page == "404" or page in ACCOUNT_PAGES,
+            "has_accounts": has_accounts(site),
             "alternates": [] if page == "404" else self.alternates(page),
             "nav_pages": [name for name in page_names(site) if name in PAGE_FEATURES],
             "has_impressum": site_config.has_impressum(legal),

@@ -21,6 +21,12 @@ PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()/.-]{4,28}[0-9]$")
 VAT_ID_PATTERN = re.compile(r"^[A-Z]{2}[0-9A-Z+*.]{2,13}$")
 REGION_PATTERN = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-[0-9]$")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# Cognito's own patterns for pool and app client ids.
+USER_POOL_ID_PATTERN = re.compile(r"^[\w-]+_[0-9a-zA-Z]+$")
+CLIENT_ID_PATTERN = re.compile(r"^[\w+]{1,128}$")
+# config.json's `auth`, as the API contract defines it.
+RUNTIME_AUTH_KEYS = ("region", "user_pool_id", "client_id", "endpoint")
+EXAMPLE_API_HOST = "abc123.execute-api.eu-central-1.amazonaws.com"
 
 # Font stacks of fonts that are already on the fans' devices: the site loads no font file from anywhere.
 FONT_STACKS = {
@@ -431,7 +437,7 @@ def _features_error(field, value):
 
 
 def _runtime_error(field, value):
-    """Settings for the site's scripts (API URL, user pool ids): a dictionary that JSON can hold."""
+    """Settings for the site's scripts: JSON values, with `api_url` and `auth` shaped as the API slice gives them."""
     if value is None:
         return None
     message = f"{field} must be a dictionary of JSON values (strings, numbers, lists, dictionaries), got {value!r}"
@@ -441,4 +447,44 @@ def _runtime_error(field, value):
         json.dumps(value, sort_keys=True, allow_nan=False)
     except (TypeError, ValueError):
         return message
+    problems = []
+    # An empty api_url is an API not made yet (a first run in check mode): the pages then say accounts are unavailable.
+    if value.get("api_url"):
+        problems.append(_https_url_error(f"{field}.api_url", value["api_url"], "the HTTP API's endpoint"))
+    if "auth" in value:
+        problems += _runtime_auth_problems(f"{field}.auth", value["auth"])
+    return "; ".join(problem for problem in problems if problem) or None
+
+
+def _runtime_auth_problems(field, value):
+    """The user pool the site's sign-in talks to: region, pool id, app client id and Cognito's endpoint."""
+    if not isinstance(value, dict):
+        return [f"{field} must be a dictionary with {', '.join(RUNTIME_AUTH_KEYS)}, got {value!r}"]
+    missing = [key for key in RUNTIME_AUTH_KEYS if key not in value]
+    problems = [_unknown_keys_error(field, value, RUNTIME_AUTH_KEYS)]
+    if missing:
+        problems.append(f"{field} is missing {', '.join(missing)}: the site's sign-in needs all of them")
+    checks = {
+        "region": (REGION_PATTERN, "an AWS region like eu-central-1"),
+        "user_pool_id": (USER_POOL_ID_PATTERN, "a user pool id like eu-central-1_AbC123xyz"),
+        "client_id": (CLIENT_ID_PATTERN, "an app client id like 4l1dkz2f0v2q0oj0pmh1n2eabc"),
+    }
+    for key, (pattern, example) in checks.items():
+        if key in value and not (isinstance(value[key], str) and pattern.match(value[key])):
+            problems.append(f"{field}.{key} {value[key]!r} is not valid: use {example}")
+    if "endpoint" in value:
+        problems.append(_https_url_error(f"{field}.endpoint", value["endpoint"], "Cognito's endpoint"))
+    region, pool_id = value.get("region"), value.get("user_pool_id")
+    if isinstance(region, str) and isinstance(pool_id, str) and not pool_id.startswith(f"{region}_"):
+        problems.append(f"{field}.user_pool_id {pool_id!r} is not a pool of {field}.region {region!r}")
+    return problems
+
+
+def _https_url_error(field, value, what):
+    """An https:// URL of a host, without credentials, query or fragment."""
+    if not isinstance(value, str) or re.search(r"[\s\"'<>\\]", value):
+        return f"{field} {value!r} must be {what} as an https:// URL"
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname or "@" in parts.netloc or parts.query or parts.fragment:
+        return f"{field} {value!r} must be {what} as an https:// URL without query, like https://{EXAMPLE_API_HOST}"
     return None

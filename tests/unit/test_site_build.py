@@ -119,7 +119,7 @@ def test_a_feature_has_a_page_in_every_language_only_while_it_is_on(feature):
 
 def test_the_pages_of_the_first_language_are_at_the_root_and_the_others_below_their_code(site_files):
     pages = sorted(key for key in site_files if key.endswith(".html"))
-    expected = ["index", *build.PAGE_FEATURES, "impressum", "privacy"]
+    expected = ["index", *build.PAGE_FEATURES, *build.ACCOUNT_PAGES, "impressum", "privacy"]
 
     assert pages == sorted(["404.html", *(f"{p}.html" for p in expected), *(f"en/{p}.html" for p in expected)])
     assert Page(site_files["index.html"]).find("html") == [{"lang": "de"}]
@@ -183,7 +183,8 @@ def test_no_inline_script_style_or_event_handler(site_files):
 def test_assets_have_content_hashed_names_and_the_pages_refer_to_exactly_those(site_files):
     assets = {key: site_file for key, site_file in site_files.items() if key.startswith("assets/")}
 
-    assert {ASSET_KEY.match(key)["stem"] for key in assets} == {"site", "theme", "logo"}
+    stems = {ASSET_KEY.match(key)["stem"] for key in assets}
+    assert stems == {"site", "theme", "logo", "srp", "cognito", "api", "account"}
     for key, site_file in assets.items():
         assert ASSET_KEY.match(key)["hash"] == hashlib.sha256(site_file.body).hexdigest()[:10]
         assert site_file.cache_control == "public, max-age=31536000, immutable"

@@ -1,13 +1,15 @@
 /* Copyright: Contributors to the CreatorCloud project
    GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-   The fans' site without a framework: the mobile menu and the language choice. Loaded from <head>
+   The fans' site without a framework: the mobile menu, the language choice and the
+   header's account link. Loaded from <head>
    without defer so that <html class="js"> is set before the first paint; everything else waits for
    the document. Without this script every page still works: the menu is simply always open. */
 (function () {
   "use strict";
 
   var STORAGE_KEY = "creatorcloud-language";
+  var SESSION_KEY = "creatorcloud-session"; // written by cognito.js on the account pages
   document.documentElement.classList.add("js");
 
   function storedLanguage() {
@@ -120,8 +122,28 @@
     suggestLanguage(target, switcher.getAttribute("data-dismiss"), currentLanguage);
   }
 
+  /* While a fan is signed in (a session in this tab, see cognito.js), the sign-in link leads to the account. */
+  function setUpAccountLink() {
+    var link = document.querySelector("[data-account-link]");
+    var session = null;
+    try {
+      session = window.sessionStorage.getItem(SESSION_KEY);
+    } catch (error) {
+      session = null; // storage disabled: nobody can be signed in
+    }
+    if (!link || !session) {
+      return;
+    }
+    link.href = link.getAttribute("data-account-href");
+    link.querySelector("span").textContent = link.getAttribute("data-account-label");
+    if (window.location.pathname === link.getAttribute("data-account-href")) {
+      link.setAttribute("aria-current", "page");
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setUpMenu();
     setUpLanguages();
+    setUpAccountLink();
   });
 })();
