@@ -1,11 +1,15 @@
 # Copyright: Contributors to the CreatorCloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""`make bench`: the backend's cold import time per handler module and the in-process latency of GET /api/me.
+"""`make bench`: the backend's cold import time per handler module, the in-process latency of GET /api/me,
+and the time to build the functions' deployment zip.
 
 Cold import: a fresh interpreter per run imports one handler module and reports how long the
 import took (interpreter start excluded); the median of 5 runs per module, and whether boto3 was
 imported by then. Latency: 1,000 calls of GET /api/me through the profile handler with an API
-Gateway v2 event, against moto in-process (mock_aws); p50 and p99. Prints a table and JSON.
+Gateway v2 event, against moto in-process (mock_aws); p50 and p99. Package: the deployment zip
+built cold (empty wheel cache: pip download + zip), warm (cached wheels: zip only, after a source
+change) and unchanged (the zip read from the cache: what a no-op run of the api module pays), its
+size and file count. Prints a table and JSON.
 """
 
 import argparse
@@ -14,6 +18,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -90,6 +95,36 @@ def get_me_latency(calls):
     return {"calls": calls, "p50_ms": round(percentile(timings, 0.5), 2), "p99_ms": round(percentile(timings, 0.99), 2)}
 
 
+def timed_build(build, cache):
+    """(seconds, package) of one build of the backend's zip with `cache` as the wheel cache."""
+    started = time.perf_counter()
+    package = build(BACKEND, cache)
+    return time.perf_counter() - started, package
+
+
+def package_build():
+    """{"cold_s", "warm_s", "cached_s", "zip_bytes", "file_count", "code_sha256"} of building the deployment zip."""
+    sys.path.insert(0, str(REPO / ".collections"))
+    from ansible_collections.creatorcloud.platform.plugins.module_utils import _backend_package  # pylint: disable=import-outside-toplevel
+
+    build = _backend_package.build_backend_package
+    with tempfile.TemporaryDirectory(prefix="creatorcloud-wheels-") as cache:
+        cold_s, cold = timed_build(build, cache)
+        for built in Path(cache).glob("*/package-*.zip"):
+            built.unlink()
+        warm_s, warm = timed_build(build, cache)
+        cached_s, cached = timed_build(build, cache)
+    assert cold.zip_bytes == warm.zip_bytes == cached.zip_bytes, "builds of the same source must be byte-identical"
+    return {
+        "cold_s": round(cold_s, 2),
+        "warm_s": round(warm_s, 2),
+        "cached_s": round(cached_s, 3),
+        "zip_bytes": len(warm.zip_bytes),
+        "file_count": warm.file_count,
+        "code_sha256": warm.code_sha256,
+    }
+
+
 def main():
     """Measure, print the table, then the JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -99,6 +134,7 @@ def main():
     result = {
         "cold_import": {module: cold_import(module, args.runs) for module in HANDLER_MODULES},
         "get_me": get_me_latency(args.calls),
+        "package": package_build(),
     }
     print(f"{'handler module':<50} {'cold import (median ms)':>24} {'boto3 at import':>16}")
     for module, timing in result["cold_import"].items():
@@ -106,6 +142,13 @@ def main():
     latency = result["get_me"]
     print(f"GET /api/me in-process (moto), {latency['calls']} calls:", end=" ")
     print(f"p50 {latency['p50_ms']} ms, p99 {latency['p99_ms']} ms")
+    package = result["package"]
+    print(f"deployment zip, {package['zip_bytes'] / 1e6:.1f} MB, {package['file_count']} files:", end=" ")
+    print(
+        f"cold (pip download + zip) {package['cold_s']} s, warm (cached wheels, zip built) {package['warm_s']} s,",
+        end=" ",
+    )
+    print(f"unchanged source (cached zip) {package['cached_s']} s")
     print(json.dumps(result, indent=2))
 
 

@@ -3,6 +3,7 @@
 """APIs that moto lacks or answers wrongly, registered with moto before the server starts."""
 
 from . import apigatewayv2
+from . import awslambda
 from . import backup
 from . import cloudfront
 from . import cloudfront_policies
@@ -24,5 +25,6 @@ def register():
     ivschat.register()
     policy_conditions.register()
     dynamodb.register()
+    awslambda.register()
     cognito_srp.register()
     cognito_mail.register()

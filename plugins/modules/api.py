@@ -1,0 +1,343 @@
+#!/usr/bin/python
+# Copyright: Contributors to the CreatorCloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: api
+short_description: Ensure a creator's API (Lambda functions, their roles and logs, an HTTP API with a JWT authorizer)
+version_added: 0.1.0
+description:
+  - Converges the API of a creator's site inside the creator's own AWS account, by assuming the creator role there.
+  - Builds O(backend_dir) and its pinned dependencies (wheels for Python 3.12 on arm64, cached in
+    O(package_cache_dir)) into one deterministic zip. The same source gives the same bytes and so the same
+    C(CodeSha256), so an unchanged backend is never uploaded again.
+  - One Lambda function C(creatorcloud-<creator>-<name>) per entry of O(functions) (python3.12, arm64, 10 seconds,
+    the memory of O(tier), the handler of the entry, an environment with C(<TABLE>_TABLE) per table it uses,
+    C(USER_POOL_ID) and C(POWERTOOLS_SERVICE_NAME)). Code is uploaded only when its C(CodeSha256) differs;
+    configuration is updated only when a setting differs.
+  - A log group C(/aws/lambda/<function name>) per function and C(/aws/apigateway/creatorcloud-<creator>-api) for
+    the API's access logs, each kept O(log_retention_days) days.
+  - An execution role per function, C(/creatorcloud/creatorcloud-<creator>-<name>), trusted by Lambda in this
+    account only, whose one inline policy allows only the actions of the entry on only its own tables (and listed
+    indexes), its user pool and its own log group.
+  - The HTTP API C(creatorcloud-<creator>-api) with CORS for C(https://<domain>) and C(https://www.<domain>) only,
+    a Cognito JWT authorizer (issuer of O(user_pool_id), audience O(client_id)), one Lambda proxy integration per
+    function with routes, the routes of each entry, and the C($default) stage with the throttling of O(tier) and
+    JSON access logs.
+  - The permission of the API to invoke each function with routes, and of Cognito to invoke a trigger function.
+  - Each resource is compared with what AWS returns and written only when it differs; a second run makes no write
+    call. Nothing is ever deleted.
+author:
+  - CreatorCloud engineering (@creatorcloud)
+options:
+  creator:
+    description:
+      - The creator's slug, the inventory host name. It names every resource of the API.
+    type: str
+    required: true
+  functions:
+    description:
+      - The functions of the creator's enabled features.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description:
+          - The function's short name, like C(profile); the function is C(creatorcloud-<creator>-<name>).
+          - Lower-case letters, digits and hyphens, starting with a letter, at most 30 characters.
+        type: str
+        required: true
+      feature:
+        description:
+          - The feature the function belongs to (the api role deploys the functions of enabled features only).
+        type: str
+      handler:
+        description:
+          - The handler, like C(creatorcloud_backend.handlers.profile.handler).
+        type: str
+        required: true
+      routes:
+        description:
+          - The HTTP API routes the function serves.
+        type: list
+        elements: dict
+        default: []
+        suboptions:
+          route_key:
+            description:
+              - A method and a path under C(/api), like C(GET /api/me) or C(PUT /api/admin/users/{userId}/groups).
+            type: str
+            required: true
+          authorization:
+            description:
+              - C(jwt) needs a valid token of the creator's user pool; C(none) is public.
+            type: str
+            choices: [jwt, none]
+            default: jwt
+      tables:
+        description:
+          - The tables the function uses, by logical name (a key of O(tables)), and what it may do on them.
+        type: list
+        elements: dict
+        default: []
+        suboptions:
+          name:
+            description: The table's logical name, like C(Users).
+            type: str
+            required: true
+          actions:
+            description: The DynamoDB actions the function may call on the table, like C(dynamodb:GetItem).
+            type: list
+            elements: str
+            required: true
+          indexes:
+            description: The table's indexes the actions also apply to.
+            type: list
+            elements: str
+            default: []
+      user_pool_actions:
+        description:
+          - The Cognito actions the function may call on the creator's user pool, like C(cognito-idp:ListUsers).
+        type: list
+        elements: str
+        default: []
+      trigger:
+        description:
+          - C(cognito_post_confirmation) lets the user pool invoke the function after a sign-up is confirmed.
+        type: str
+        choices: [cognito_post_confirmation]
+  tables:
+    description:
+      - The physical name of each table, by logical name (the tables role's C(tables_names)).
+    type: dict
+    required: true
+  user_pool_id:
+    description:
+      - The creator's Cognito user pool (the auth module's C(user_pool_id)).
+    type: str
+    required: true
+  client_id:
+    description:
+      - The website's app client, the audience of the JWT authorizer.
+    type: str
+    required: true
+  domain:
+    description:
+      - The creator's apex domain, like C(creator1.example); CORS allows it and its C(www) only.
+    type: str
+    required: true
+  tier:
+    description:
+      - Size of the creator's platform; it sets the functions' memory and the API's throttling.
+    type: str
+    choices: [small, medium, large]
+    default: small
+  log_retention_days:
+    description:
+      - How many days the functions' logs and the API's access logs are kept.
+    type: int
+    default: 30
+  backend_dir:
+    description:
+      - The backend on the controller (the collection's C(files/backend)), with the package
+        C(creatorcloud_backend) and C(requirements.txt).
+    type: path
+    required: true
+  package_cache_dir:
+    description:
+      - Where the dependencies' wheels are cached on the controller, keyed by the requirements.
+    type: path
+    default: ~/.cache/creatorcloud/lambda-wheels
+  tags:
+    description:
+      - Tags for every resource, besides C(creatorcloud:creator) and C(creatorcloud:component) which the module always
+        sets. Other tags are removed (C(aws:) tags are never).
+    type: dict
+extends_documentation_fragment:
+  - creatorcloud.platform.converge
+  - creatorcloud.platform.creator_session
+  - creatorcloud.platform.creator_role
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+notes:
+  - The package is built on the controller, also in check mode, so a changed backend shows up as a planned code
+    update. It needs C(pip) and, the first time for a set of requirements, access to the package index.
+  - A function's ARN is known before it exists; the auth module takes the trigger's.
+  - In check mode the ids that AWS assigns on creation (API, authorizer) are returned as C((known after creation)).
+"""
+
+EXAMPLES = r"""
+- name: Ensure creator1's API
+  creatorcloud.platform.api:
+    account_id: "123456789012"
+    creator: creator1
+    region: eu-central-1
+    domain: creator1.example
+    tier: small
+    user_pool_id: "{{ auth_user_pool_id }}"
+    client_id: "{{ auth_client_id }}"
+    tables: "{{ tables_names }}"
+    backend_dir: "{{ playbook_dir }}/../files/backend"
+    functions:
+      - name: profile
+        feature: auth
+        handler: creatorcloud_backend.handlers.profile.handler
+        routes:
+          - {route_key: "GET /api/health", authorization: none}
+          - {route_key: "GET /api/me"}
+        tables:
+          - {name: Users, actions: [dynamodb:GetItem, dynamodb:PutItem]}
+        user_pool_actions: [cognito-idp:ListUsers]
+      - name: post-confirmation
+        feature: auth
+        handler: creatorcloud_backend.handlers.post_confirmation.handler
+        trigger: cognito_post_confirmation
+        tables:
+          - {name: Users, actions: [dynamodb:PutItem]}
+  register: api_result
+
+- name: Plan a larger tier
+  creatorcloud.platform.api:
+    account_id: "123456789012"
+    creator: creator1
+    domain: creator1.example
+    tier: medium
+    user_pool_id: "{{ auth_user_pool_id }}"
+    client_id: "{{ auth_client_id }}"
+    tables: "{{ tables_names }}"
+    backend_dir: /opt/creatorcloud/files/backend
+    functions: "{{ api_functions }}"
+  check_mode: true
+  diff: true
+"""
+
+RETURN = r"""
+api:
+  description: The API after the run (predicted in check mode).
+  returned: always
+  type: dict
+  contains:
+    api_id:
+      description: The HTTP API's id; C((known after creation)) when check mode would create it.
+      type: str
+      sample: a1b2c3d4e5
+    api_endpoint:
+      description: The API's URL.
+      type: str
+      sample: https://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com
+    authorizer_id:
+      description: The JWT authorizer's id.
+      type: str
+    stage:
+      description: The stage's name.
+      type: str
+      sample: $default
+    functions:
+      description: Each function by its short name.
+      type: dict
+      sample:
+        profile:
+          function_name: creatorcloud-creator1-profile
+          function_arn: arn:aws:lambda:eu-central-1:123456789012:function:creatorcloud-creator1-profile
+          role_arn: arn:aws:iam::123456789012:role/creatorcloud/creatorcloud-creator1-profile
+          code_sha256: 3q2+7w...=
+          log_group: /aws/lambda/creatorcloud-creator1-profile
+changes:
+  description: What the run changed (or would change in check mode), in the order it was done.
+  returned: always
+  type: list
+  elements: str
+  sample:
+    - create log group /aws/lambda/creatorcloud-creator1-profile
+    - create function creatorcloud-creator1-profile
+"""
+
+from ansible_collections.creatorcloud.platform.plugins.module_utils._api_converge import Api
+from ansible_collections.creatorcloud.platform.plugins.module_utils._api_converge import ApiClients
+from ansible_collections.creatorcloud.platform.plugins.module_utils._api_converge import describe
+from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import functions_errors
+from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import retention_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import domain_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import AnsibleCreatorSessionError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
+from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
+
+ROUTE_OPTIONS = dict(
+    route_key=dict(type="str", required=True, no_log=False),  # an HTTP route, not a secret
+    authorization=dict(type="str", choices=["jwt", "none"], default="jwt"),
+)
+TABLE_OPTIONS = dict(
+    name=dict(type="str", required=True),
+    actions=dict(type="list", elements="str", required=True),
+    indexes=dict(type="list", elements="str", default=[]),
+)
+FUNCTION_OPTIONS = dict(
+    name=dict(type="str", required=True),
+    feature=dict(type="str"),
+    handler=dict(type="str", required=True),
+    routes=dict(type="list", elements="dict", default=[], options=ROUTE_OPTIONS),
+    tables=dict(type="list", elements="dict", default=[], options=TABLE_OPTIONS),
+    user_pool_actions=dict(type="list", elements="str", default=[]),
+    trigger=dict(type="str", choices=["cognito_post_confirmation"]),
+)
+
+
+def validation_errors(params):
+    """Every malformed parameter, named with its value."""
+    checks = [
+        slug_error("creator", params["creator"]),
+        account_id_error("account_id", params["account_id"]),
+        domain_error("domain", params["domain"]),
+        tags_error("tags", params["tags"]),
+        retention_error("log_retention_days", params["log_retention_days"]),
+        None if params["user_pool_id"] else "user_pool_id is empty: run the auth role first",
+        None if params["client_id"] else "client_id is empty: run the auth role first",
+        None if params["region"] else "region is missing: set the region of the API",
+    ]
+    return [error for error in checks if error] + functions_errors(params["functions"], params["tables"])
+
+
+def main():
+    argument_spec = dict(
+        creator_session_argument_spec(),
+        functions=dict(type="list", elements="dict", required=True, options=FUNCTION_OPTIONS),
+        tables=dict(type="dict", required=True),
+        user_pool_id=dict(type="str", required=True),
+        client_id=dict(type="str", required=True),
+        domain=dict(type="str", required=True),
+        tier=dict(type="str", choices=["small", "medium", "large"], default="small"),
+        log_retention_days=dict(type="int", default=30),
+        backend_dir=dict(type="path", required=True),
+        package_cache_dir=dict(type="path", default="~/.cache/creatorcloud/lambda-wheels"),
+        tags=dict(type="dict"),
+    )
+    module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = dict(module.params, region=module.region, tags=module.params["tags"] or {})
+
+    errors = validation_errors(params)
+    if errors:
+        module.fail_json(msg=f"creator {params['creator']}: " + "; ".join(errors), errors=errors)
+
+    api = Api(ApiClients(CreatorSession.from_params(module)), params, module.check_mode)
+    try:
+        changed, before, after = api.converge()
+    except (ConvergeError, AnsibleCreatorSessionError) as e:
+        module.fail_converge(f"creator {params['creator']}", e.message, getattr(e, "changes", []), e.exception)
+
+    module.exit_json(
+        changed=changed,
+        api=api.result,
+        changes=api.changes.made,
+        diff=dict(before=describe(before), after=describe(after)),
+    )
+
+
+if __name__ == "__main__":
+    main()
