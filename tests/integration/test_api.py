@@ -85,25 +85,9 @@ def deployed(prepared, run_playbook, aws):
 
 
 @pytest.fixture
-def creator(prepared, aws):
+def creator(prepared, creator_client):
     """`creator(service)`: a boto3 client inside creator1's account (assumed creator role)."""
-    management = boto3.client(
-        "sts",
-        region_name=REGION,
-        endpoint_url=aws.endpoint_url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    credentials = management.assume_role(
-        RoleArn=f"arn:aws:iam::{prepared['account_id']}:role/OrganizationAccountAccessRole", RoleSessionName="test"
-    )["Credentials"]
-    session = boto3.session.Session(
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-        region_name=REGION,
-    )
-    return lambda service: session.client(service, endpoint_url=aws.endpoint_url)
+    return lambda service: creator_client(prepared["account_id"], service, REGION)
 
 
 def test_check_mode_on_a_fresh_account_writes_nothing_and_predicts(prepared, run_playbook, aws, creator):

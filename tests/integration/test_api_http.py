@@ -56,22 +56,9 @@ def function_zip():
 
 
 @pytest.fixture
-def creator_clients(aws_client):
+def creator_clients(creator_client):
     """`make(service)`: a client in the creator's account, by assuming the creator role as CreatorSession does."""
-    credentials = aws_client("sts").assume_role(
-        RoleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/OrganizationAccountAccessRole", RoleSessionName="test"
-    )["Credentials"]
-
-    def make(service):
-        return aws_client(
-            service,
-            REGION,
-            aws_access_key_id=credentials["AccessKeyId"],
-            aws_secret_access_key=credentials["SecretAccessKey"],
-            aws_session_token=credentials["SessionToken"],
-        )
-
-    return make
+    return lambda service: creator_client(ACCOUNT_ID, service, REGION)
 
 
 @pytest.fixture

@@ -54,18 +54,9 @@ class RoleClients:
 
 
 @pytest.fixture
-def clients(aws, aws_client):
+def clients(aws, creator_client):
     """Clients inside the creator's account, with an empty call log."""
-    credentials = aws_client("sts").assume_role(
-        RoleArn=f"arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole", RoleSessionName="test"
-    )["Credentials"]
-    iam = aws_client(
-        "iam",
-        region="us-east-1",
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-    )
+    iam = creator_client(ACCOUNT, "iam", "us-east-1")
     aws.reset_calls()
     return RoleClients(iam)
 

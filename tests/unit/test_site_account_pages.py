@@ -173,6 +173,16 @@ def test_the_delete_button_only_opens_a_confirmation(site_files):
     assert page.find("button", **{"data-action": "delete-confirm", "data-next": "/en/index.html"})
 
 
+@pytest.mark.parametrize("page_name", ACCOUNT_PAGES)
+def test_every_button_waits_for_the_scripts(site_files, page_name):
+    # A form sent before its script handles it would be posted to the static page (CloudFront: 403).
+    elements = Page(site_files[f"en/{page_name}.html"]).elements
+    buttons = [attrs for tag, attrs in elements if tag == "button" and "nav-toggle" not in attrs.get("class", "")]
+
+    assert buttons
+    assert all("disabled" in attrs and "data-until-ready" in attrs for attrs in buttons)
+
+
 def test_the_danger_colour_reads_well_on_the_demo_creators_backgrounds():
     for background in ("#ffffff", "#fffdf7", "#111118"):
         scheme = build.colour_scheme("#6d28d9", "#f59e0b", background)

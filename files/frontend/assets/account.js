@@ -411,6 +411,11 @@
       } else if (kind === "profile") {
         setUpAccount(creatorcloud.cognito, creatorcloud.api);
       }
+      // The buttons come disabled: a form submitted before its handler is attached would be posted to the
+      // static page (403 from CloudFront), so they work only from now on.
+      Array.prototype.forEach.call(document.querySelectorAll("[data-until-ready]"), function (button) {
+        button.disabled = false;
+      });
     });
   });
 })(window);
