@@ -94,6 +94,7 @@ bench: venv
 	$(PY) tools/bench.py --playbook playbooks/onboard.yml --inventory inventories/local
 	$(PY) tools/bench_publish.py
 	$(PY) tools/bench_backend.py
+	$(PY) tools/bench_chat.py
 
 clean:
 	-$(GATEWAY) down

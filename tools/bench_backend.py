@@ -24,7 +24,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 BACKEND = REPO / "files" / "backend"
-HANDLER_MODULES = ("creatorcloud_backend.handlers.profile", "creatorcloud_backend.handlers.post_confirmation")
+HANDLER_MODULES = (
+    "creatorcloud_backend.handlers.profile",
+    "creatorcloud_backend.handlers.post_confirmation",
+    "creatorcloud_backend.handlers.chat",
+    "creatorcloud_backend.handlers.chat_review",
+)
 REGION = "eu-central-1"
 IMPORT_PROBE = """
 import sys, time
@@ -64,6 +69,7 @@ def get_me_latency(calls):
     """{"p50_ms", "p99_ms", "calls"} of GET /api/me through the profile handler against in-process moto."""
     sys.path.insert(0, str(BACKEND))
     sys.path.insert(0, str(REPO / "tests" / "backend"))
+    sys.path.insert(0, str(REPO / "tools"))  # the backend's test fixtures register the emulator's IVS Chat
     os.environ.update(
         AWS_ACCESS_KEY_ID="testing",
         AWS_SECRET_ACCESS_KEY="testing",

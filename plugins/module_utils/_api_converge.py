@@ -154,7 +154,14 @@ class Api:
             for table in spec["tables"]
         }
         return desired_function_role(
-            desired["creator"], spec, desired["account_id"], desired["region"], tables, self.pool_arn, self.tags
+            desired["creator"],
+            spec,
+            desired["account_id"],
+            desired["region"],
+            tables,
+            self.pool_arn,
+            self.tags,
+            desired["chat_room_arn"],
         )
 
     def plan(self):
@@ -207,7 +214,9 @@ class Api:
         memory = tier_settings(desired["tier"])["lambda_memory_mb"]
         after = {}
         for name, spec in plan["names"].items():
-            variables = environment_variables(spec, desired["tables"], desired["user_pool_id"])
+            variables = environment_variables(
+                spec, desired["tables"], desired["user_pool_id"], desired["chat_room_arn"]
+            )
             wanted = desired_function(name, spec, memory, roles[name]["role_arn"], variables)
             wanted["FunctionArn"] = function_arn(desired["region"], desired["account_id"], name)
             after[name] = ensure_function(
@@ -255,7 +264,13 @@ class Api:
             name: ensure_permissions(
                 self.changes,
                 self.clients.awslambda,
-                desired_permissions(name, spec, http_api["execution_arn"], self.pool_arn),
+                desired_permissions(
+                    name,
+                    spec,
+                    http_api["execution_arn"],
+                    {"user_pool_arn": self.pool_arn, "room_arn": desired["chat_room_arn"]},
+                    desired["account_id"],
+                ),
                 current["permissions"][name],
             )
             for name, spec in names.items()

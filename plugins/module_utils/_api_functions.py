@@ -23,6 +23,9 @@ TIMEOUT_SECONDS = 10
 FUNCTION_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,29}$")
 ROUTE_KEY_PATTERN = re.compile(r"^(GET|PUT|POST|DELETE|PATCH) /api(/[A-Za-z0-9_{}.-]+)*$")
 HANDLER_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
+ENVIRONMENT_KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+# Triggers invoked on behalf of the chat room: they need its ARN.
+ROOM_TRIGGERS = ("ivschat_message_review",)
 # CloudWatch Logs accepts only these retention periods (days).
 RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288)
 # The settings UpdateFunctionConfiguration owns, as GetFunction reports them.
@@ -54,10 +57,14 @@ def table_arn(region, account_id, table_name):
     return f"arn:aws:dynamodb:{region}:{account_id}:table/{table_name}"
 
 
-def environment_variables(spec, tables, user_pool_id):
-    """A function's environment: `<LOGICAL>_TABLE` per table it uses, the pool and Powertools' service name."""
-    variables = {f"{table['name'].upper()}_TABLE": tables[table["name"]] for table in spec["tables"]}
+def environment_variables(spec, tables, user_pool_id, chat_room_arn=""):
+    """A function's environment: the spec's own, `<LOGICAL>_TABLE` per table it uses, the pool, the chat room for a
+    function with room actions, and Powertools' service name."""
+    variables = dict(spec.get("environment") or {})
+    variables.update({f"{table['name'].upper()}_TABLE": tables[table["name"]] for table in spec["tables"]})
     variables["USER_POOL_ID"] = user_pool_id
+    if spec.get("room_actions"):
+        variables["CHAT_ROOM_ARN"] = chat_room_arn
     variables["POWERTOOLS_SERVICE_NAME"] = spec["name"]
     return variables
 
@@ -67,7 +74,27 @@ def duplicates(values):
     return sorted({value for value in values if values.count(value) > 1})
 
 
-def function_spec_errors(index, spec, tables):
+def chat_spec_errors(field, spec, chat_room_arn):
+    """What is wrong with the chat parts of one function spec: environment, room actions, room trigger."""
+    errors = []
+    for key, value in (spec.get("environment") or {}).items():
+        if not ENVIRONMENT_KEY_PATTERN.match(str(key)):
+            errors.append(
+                f"{field}.environment key {key!r} must be letters, digits and underscores, starting with a letter"
+            )
+        if not isinstance(value, str):
+            errors.append(f"{field}.environment.{key} {value!r} must be a string (quote it, or use to_json)")
+    for action in spec.get("room_actions") or []:
+        if not action.startswith("ivschat:") or "*" in action:
+            errors.append(f"{field}.room_actions {action!r} must be one ivschat: action, no '*'")
+    if (spec.get("room_actions") or spec.get("trigger") in ROOM_TRIGGERS) and not chat_room_arn:
+        errors.append(
+            f"{field}: room_actions and the ivschat_message_review trigger need chat_room_arn: run the chat role first"
+        )
+    return errors
+
+
+def function_spec_errors(index, spec, tables, chat_room_arn=""):
     """What is wrong with one function spec, each message naming the field and its value."""
     field = f"functions[{index}]"
     errors = []
@@ -98,17 +125,17 @@ def function_spec_errors(index, spec, tables):
             errors.append(f"{field}.user_pool_actions {action!r} must be one cognito-idp: action, no '*'")
     if spec["trigger"] and spec["routes"]:
         errors.append(f"{field}.trigger {spec['trigger']!r}: a trigger function has no routes")
-    return errors
+    return errors + chat_spec_errors(field, spec, chat_room_arn)
 
 
-def functions_errors(functions, tables):
+def functions_errors(functions, tables, chat_room_arn=""):
     """Every mistake in the function specs, before anything is read or written."""
     names = [spec["name"] for spec in functions]
     errors = [f"functions: {name!r} is declared more than once" for name in duplicates(names)]
     route_keys = [route["route_key"] for spec in functions for route in spec["routes"]]
     errors.extend(f"functions: route {key!r} is declared more than once" for key in duplicates(route_keys))
     for index, spec in enumerate(functions):
-        errors.extend(function_spec_errors(index, spec, tables))
+        errors.extend(function_spec_errors(index, spec, tables, chat_room_arn))
     return errors
 
 

@@ -1,6 +1,6 @@
 # Copyright: Contributors to the CreatorCloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Who may invoke the API's functions: the creator's HTTP API, and Cognito for the trigger.
+"""Who may invoke the API's functions: the creator's HTTP API, Cognito and the chat room for their triggers.
 
 Private to the api module. Each permission is one statement of the function's resource policy,
 found by its statement id. A statement that is missing is added; one that differs (principal,
@@ -11,13 +11,20 @@ Statements with other ids are left alone.
 from ansible_collections.creatorcloud.platform.plugins.module_utils import awslambda
 
 API_STATEMENT_ID = "creatorcloud-api-invoke"
-TRIGGER_STATEMENT_ID = "creatorcloud-cognito-trigger"
 INVOKE_ACTION = "lambda:InvokeFunction"
-TRIGGERS = {"cognito_post_confirmation": "cognito-idp.amazonaws.com"}
+# Each trigger: its statement id, the service that invokes the function, and which source ARN it invokes for.
+TRIGGERS = {
+    "cognito_post_confirmation": ("creatorcloud-cognito-trigger", "cognito-idp.amazonaws.com", "user_pool_arn"),
+    "ivschat_message_review": ("creatorcloud-chat-review", "ivschat.amazonaws.com", "room_arn"),
+}
 
 
-def desired_permissions(name, spec, api_arn, user_pool_arn):
-    """The AddPermission requests of one function: the API for routed functions, Cognito for a trigger."""
+def desired_permissions(name, spec, api_arn, sources, account_id=None):
+    """The AddPermission requests of one function: the API for routed functions, a service for a trigger.
+
+    `sources` holds the ARNs a trigger can name ("user_pool_arn", "room_arn"); the room's trigger is also bound
+    to `account_id` (SourceAccount), as IVS Chat invokes it on behalf of the creator's account only.
+    """
     permissions = []
     if spec["routes"]:
         permissions.append(
@@ -30,15 +37,17 @@ def desired_permissions(name, spec, api_arn, user_pool_arn):
             }
         )
     if spec["trigger"]:
-        permissions.append(
-            {
-                "FunctionName": name,
-                "StatementId": TRIGGER_STATEMENT_ID,
-                "Action": INVOKE_ACTION,
-                "Principal": TRIGGERS[spec["trigger"]],
-                "SourceArn": user_pool_arn,
-            }
-        )
+        statement_id, principal, source = TRIGGERS[spec["trigger"]]
+        request = {
+            "FunctionName": name,
+            "StatementId": statement_id,
+            "Action": INVOKE_ACTION,
+            "Principal": principal,
+            "SourceArn": sources[source],
+        }
+        if source == "room_arn":
+            request["SourceAccount"] = account_id
+        permissions.append(request)
     return permissions
 
 
@@ -46,13 +55,23 @@ def statement_view(statement):
     """A policy statement as (principal, action, source ARN), the parts an AddPermission request sets."""
     principal = statement.get("Principal", {})
     principal = principal.get("Service") or principal.get("AWS") if isinstance(principal, dict) else principal
-    source_arn = statement.get("Condition", {}).get("ArnLike", {}).get("AWS:SourceArn")
-    return {"principal": principal, "action": statement.get("Action"), "source_arn": source_arn}
+    condition = statement.get("Condition", {})
+    return {
+        "principal": principal,
+        "action": statement.get("Action"),
+        "source_arn": condition.get("ArnLike", {}).get("AWS:SourceArn"),
+        "source_account": condition.get("StringEquals", {}).get("AWS:SourceAccount"),
+    }
 
 
 def request_view(request):
     """An AddPermission request in the shape of statement_view."""
-    return {"principal": request["Principal"], "action": request["Action"], "source_arn": request["SourceArn"]}
+    return {
+        "principal": request["Principal"],
+        "action": request["Action"],
+        "source_arn": request["SourceArn"],
+        "source_account": request.get("SourceAccount"),
+    }
 
 
 def read_permissions(client, name):

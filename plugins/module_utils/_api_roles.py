@@ -99,8 +99,8 @@ def table_statement(function, table_spec, tables):
     return allow(f"Table{logical}", actions, resources)
 
 
-def function_policy(name, function_spec, account_id, region, tables, user_pool_arn):
-    """The inline policy of a function's role: logs, then each table, then the user pool."""
+def function_policy(name, function_spec, account_id, region, tables, user_pool_arn, room_arn=None):
+    """The inline policy of a function's role: logs, then each table, then the user pool, then the chat room."""
     function = function_spec["name"]
     group = log_group_arn(region, account_id, name)
     statements = [allow("Logs", LOG_ACTIONS, [group, f"{group}:log-stream:*"])]
@@ -111,15 +111,21 @@ def function_policy(name, function_spec, account_id, region, tables, user_pool_a
             raise FunctionRoleError(f"function {function}: user_pool_actions are set but there is no user pool ARN")
         actions = checked_actions(function, "user_pool_actions", pool_actions, "cognito-idp")
         statements.append(allow("UserPool", actions, [user_pool_arn]))
+    room_actions = function_spec.get("room_actions") or []
+    if room_actions:
+        if not room_arn:
+            raise FunctionRoleError(f"function {function}: room_actions are set but there is no chat room ARN")
+        actions = checked_actions(function, "room_actions", room_actions, "ivschat")
+        statements.append(allow("ChatRoom", actions, [room_arn]))
     return {"Version": POLICY_VERSION, "Statement": statements}
 
 
-def desired_function_role(creator, function_spec, account_id, region, tables, user_pool_arn, tags):
+def desired_function_role(creator, function_spec, account_id, region, tables, user_pool_arn, tags, room_arn=None):
     """The role of one function: name, path, ARN, trust policy, inline policy, tags.
 
     `tags` are the user's; the creator and component tags are added. `tables` maps a logical
     table name to {"arn": ..., "indexes": [index names]}; a spec naming a table or index not
-    there raises FunctionRoleError.
+    there raises FunctionRoleError; so do room actions without `room_arn`.
     """
     name = function_name(creator, function_spec["name"])
     return {
@@ -128,7 +134,7 @@ def desired_function_role(creator, function_spec, account_id, region, tables, us
         "role_arn": role_arn(account_id, name),
         "assume_role_policy": trust_policy(account_id),
         "policy_name": name,
-        "policy": function_policy(name, function_spec, account_id, region, tables, user_pool_arn),
+        "policy": function_policy(name, function_spec, account_id, region, tables, user_pool_arn, room_arn),
         "tags": resource_tags(creator, COMPONENT, extra=tags),
     }
 

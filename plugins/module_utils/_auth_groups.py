@@ -1,6 +1,6 @@
 # Copyright: Contributors to the CreatorCloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The groups of the creator's user pool: admin, member and premium.
+"""The groups of the creator's user pool: admin, moderator, premium and member.
 
 Private to the auth module. Groups not named here are the operator's and are left alone.
 """
@@ -13,6 +13,7 @@ ADMIN_GROUP = "admin"
 # an admin who is also premium is seen as admin.
 GROUPS = (
     (ADMIN_GROUP, "Operators of the creator's platform", 0),
+    ("moderator", "Fans who may delete chat messages and ban fans from the chat", 5),
     ("premium", "Fans with a paid membership", 10),
     ("member", "Fans with an account", 20),
 )

@@ -33,6 +33,7 @@ class S3ErrorHandler(AWSErrorHandler):
                 "OwnershipControlsNotFoundError",
                 "NoSuchPublicAccessBlockConfiguration",
                 "NoSuchTagSet",
+                "NoSuchLifecycleConfiguration",
             ]
         )
 
@@ -130,3 +131,16 @@ def get_bucket_tags(client, bucket):
 def put_bucket_tags(client, bucket, tags):
     """Replace the bucket's whole tag set (S3 has no call that adds or removes one tag)."""
     client.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": ansible_dict_to_boto3_tag_list(tags)})
+
+
+@S3ErrorHandler.list_error_handler("read the bucket's lifecycle rules")
+@_RETRY
+def get_lifecycle_rules(client, bucket):
+    """The bucket's lifecycle rules, or None."""
+    return client.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+
+
+@S3ErrorHandler.common_error_handler("put the bucket's lifecycle rules")
+@_RETRY_NEW_BUCKET
+def put_lifecycle_rules(client, bucket, rules):
+    client.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": rules})

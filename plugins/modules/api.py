@@ -24,7 +24,9 @@ description:
     a Cognito JWT authorizer (issuer of O(user_pool_id), audience O(client_id)), one Lambda proxy integration per
     function with routes, the routes of each entry, and the C($default) stage with the throttling of O(tier) and
     JSON access logs.
-  - The permission of the API to invoke each function with routes, and of Cognito to invoke a trigger function.
+  - The permission of the API to invoke each function with routes, of Cognito to invoke the post-confirmation
+    trigger, and of IVS Chat to invoke the message review trigger for the room O(chat_room_arn) of the creator's
+    account only.
   - Each resource is compared with what AWS returns and written only when it differs; a second run makes no write
     call. Nothing is ever deleted.
 author:
@@ -102,11 +104,25 @@ options:
         type: list
         elements: str
         default: []
+      room_actions:
+        description:
+          - The IVS Chat actions the function may call on the chat room O(chat_room_arn) only, like
+            C(ivschat:CreateChatToken). The function's environment gets C(CHAT_ROOM_ARN). Needs O(chat_room_arn).
+        type: list
+        elements: str
+        default: []
+      environment:
+        description:
+          - Extra environment variables of the function (string values), besides the ones the module sets.
+        type: dict
+        default: {}
       trigger:
         description:
           - C(cognito_post_confirmation) lets the user pool invoke the function after a sign-up is confirmed.
+          - C(ivschat_message_review) lets IVS Chat invoke the function as the message review handler of the room
+            O(chat_room_arn), for the creator's account only. Needs O(chat_room_arn).
         type: str
-        choices: [cognito_post_confirmation]
+        choices: [cognito_post_confirmation, ivschat_message_review]
   tables:
     description:
       - The physical name of each table, by logical name (the tables role's C(tables_names)).
@@ -122,6 +138,11 @@ options:
       - The website's app client, the audience of the JWT authorizer.
     type: str
     required: true
+  chat_room_arn:
+    description:
+      - The creator's IVS Chat room (the chat module's C(room_arn)); empty when the creator has no chat.
+    type: str
+    default: ""
   domain:
     description:
       - The creator's apex domain, like C(creator1.example); CORS allows it and its C(www) only.
@@ -285,7 +306,9 @@ FUNCTION_OPTIONS = dict(
     routes=dict(type="list", elements="dict", default=[], options=ROUTE_OPTIONS),
     tables=dict(type="list", elements="dict", default=[], options=TABLE_OPTIONS),
     user_pool_actions=dict(type="list", elements="str", default=[]),
-    trigger=dict(type="str", choices=["cognito_post_confirmation"]),
+    room_actions=dict(type="list", elements="str", default=[]),
+    environment=dict(type="dict", default={}),
+    trigger=dict(type="str", choices=["cognito_post_confirmation", "ivschat_message_review"]),
 )
 
 
@@ -301,7 +324,9 @@ def validation_errors(params):
         None if params["client_id"] else "client_id is empty: run the auth role first",
         None if params["region"] else "region is missing: set the region of the API",
     ]
-    return [error for error in checks if error] + functions_errors(params["functions"], params["tables"])
+    return [error for error in checks if error] + functions_errors(
+        params["functions"], params["tables"], params["chat_room_arn"]
+    )
 
 
 def main():
@@ -311,6 +336,7 @@ def main():
         tables=dict(type="dict", required=True),
         user_pool_id=dict(type="str", required=True),
         client_id=dict(type="str", required=True),
+        chat_room_arn=dict(type="str", default=""),
         domain=dict(type="str", required=True),
         tier=dict(type="str", choices=["small", "medium", "large"], default="small"),
         log_retention_days=dict(type="int", default=30),

@@ -183,7 +183,7 @@ EXAMPLES = r"""
         backup: true
       - name: Messages
         partition_key: {name: streamId}
-        sort_key: {name: timestamp, type: N}
+        sort_key: {name: timestamp, type: S}
         ttl_attribute: expiresAt
   register: tables_result
 

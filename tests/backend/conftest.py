@@ -19,14 +19,23 @@ import pytest
 from moto import mock_aws
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "files" / "backend"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 
 from creatorcloud_backend import aws_clients  # noqa: E402
+from creatorcloud_backend.handlers import chat  # noqa: E402
 from creatorcloud_backend.handlers import post_confirmation  # noqa: E402
 from creatorcloud_backend.handlers import profile  # noqa: E402
 
+# moto has no IVS Chat; the emulator's addition registers in-process too (it only adds a service to moto's
+# URL patterns and backend lookup), so the backend's tests keep in-process moto and need no server.
+from creatorcloud_emulator.additions import ivschat as emulator_ivschat  # noqa: E402
+
+emulator_ivschat.register()
+
 REGION = "eu-central-1"
 USERS_TABLE = "Users"
-GROUPS = ("admin", "member", "premium")
+MESSAGES_TABLE = "Messages"
+GROUPS = ("admin", "member", "moderator", "premium")
 # One session for the whole run: loading the service models again for every case costs more than the case.
 TEST_SESSION = boto3.session.Session()
 
@@ -51,6 +60,31 @@ def create_users_table(dynamodb):
     )
 
 
+def create_messages_table(dynamodb):
+    """The Messages table as the tables module creates it (the seed in roles/tables/defaults)."""
+    dynamodb.create_table(
+        TableName=MESSAGES_TABLE,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": name, "AttributeType": "S"} for name in ("streamId", "timestamp", "userId")
+        ],
+        KeySchema=[
+            {"AttributeName": "streamId", "KeyType": "HASH"},
+            {"AttributeName": "timestamp", "KeyType": "RANGE"},
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "userId-index",
+                "KeySchema": [
+                    {"AttributeName": "userId", "KeyType": "HASH"},
+                    {"AttributeName": "timestamp", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    )
+
+
 @dataclass
 class BackendAws:
     """The mocked AWS a test runs against."""
@@ -62,6 +96,10 @@ class BackendAws:
     def table_items(self):
         """Every item of the Users table."""
         return self.dynamodb.scan(TableName=USERS_TABLE)["Items"]
+
+    def message_rows(self):
+        """Every item of the Messages table."""
+        return self.dynamodb.scan(TableName=MESSAGES_TABLE)["Items"]
 
 
 @pytest.fixture
@@ -76,14 +114,18 @@ def backend_aws(monkeypatch):
         dynamodb = TEST_SESSION.client("dynamodb", region_name=REGION)
         cognito = TEST_SESSION.client("cognito-idp", region_name=REGION)
         create_users_table(dynamodb)
+        create_messages_table(dynamodb)
         pool_id = cognito.create_user_pool(PoolName="fans", UsernameAttributes=["email"])["UserPool"]["Id"]
         for group in GROUPS:
             cognito.create_group(UserPoolId=pool_id, GroupName=group)
         monkeypatch.setenv("USERS_TABLE", USERS_TABLE)
+        monkeypatch.setenv("MESSAGES_TABLE", MESSAGES_TABLE)
         monkeypatch.setenv("USER_POOL_ID", pool_id)
         aws_clients.forget_clients()
         yield BackendAws(dynamodb, cognito, pool_id)
     aws_clients.forget_clients()
+    # mock_aws resets moto's own services only; the emulator's IVS Chat keeps rooms until told.
+    emulator_ivschat.ivschat_backends.reset()
 
 
 @dataclass
@@ -204,14 +246,58 @@ class ApiResponse:
     headers: dict
 
 
-@pytest.fixture
-def call_api(backend_aws, lambda_context):
-    """call_api(method, path, fan=None, body=None, query=None) -> ApiResponse from the profile handler."""
+def api_caller(handler, lambda_context):
+    """call(method, path, fan=None, body=None, query=None) -> ApiResponse from `handler`."""
 
     def call(method, path, fan=None, body=None, query=None):
         """Invoke the handler with an event as API Gateway would send it."""
         event = http_event(method, path, body=body, claims=fan.claims if fan else None, query=query)
-        response = profile.handler(event, lambda_context)
+        response = handler(event, lambda_context)
         return ApiResponse(response["statusCode"], json.loads(response["body"] or "null"), response["headers"])
 
     return call
+
+
+@pytest.fixture
+def call_api(backend_aws, lambda_context):
+    """call_api(method, path, fan=None, body=None, query=None) -> ApiResponse from the profile handler."""
+    return api_caller(profile.handler, lambda_context)
+
+
+@pytest.fixture
+def chat_room(backend_aws, monkeypatch):
+    """The creator's chat room in the mocked account; CHAT_ROOM_ARN set as the api role sets it."""
+    client = TEST_SESSION.client("ivschat", region_name=REGION)
+    room = client.create_room(name="creatorcloud-creator1-chat", maximumMessageLength=500)
+    monkeypatch.setenv("CHAT_ROOM_ARN", room["arn"])
+    return room
+
+
+@pytest.fixture
+def call_chat(chat_room, lambda_context):
+    """call_chat(method, path, fan=None, body=None, query=None) -> ApiResponse from the chat handler."""
+    return api_caller(chat.handler, lambda_context)
+
+
+@pytest.fixture
+def ivschat_calls(backend_aws):
+    """The IVS Chat calls the backend makes, as moto answered them: [(operation, params)], in order.
+
+    Recorded from botocore's after-call event of the backend's own client, so each call has
+    really been sent to (and accepted by) moto; moto keeps no state for DeleteMessage or DisconnectUser.
+    """
+    calls = []
+
+    def remember(model, params, context, **unused_kwargs):
+        """Keep the request's operation and parameters with the call until moto has answered."""
+        context["creatorcloud_test_call"] = (model.name, json.loads(params["body"] or b"{}"))
+
+    def record(http_response, context, **unused_kwargs):
+        """Log the call if moto accepted it."""
+        if http_response.status_code < 300:
+            calls.append(context["creatorcloud_test_call"])
+
+    events = aws_clients.ivschat().meta.events
+    events.register("before-call.ivschat", remember)
+    events.register("after-call.ivschat", record)
+    return calls

@@ -51,7 +51,7 @@ def test_erasure_leaves_nothing_of_the_fan(ada_and_bob, call_api, backend_aws):
     # WHEN Ada erases her data
     response = call_api("DELETE", "/api/me", ada)
     # THEN no table item and no pool user is left of her, her username is free again, and Bob is untouched
-    assert (response.status, response.body) == (200, {"erased": ["profile", "account"]})
+    assert (response.status, response.body) == (200, {"erased": ["profile", "chat", "account"]})
     assert items_mentioning(backend_aws, ada.user_id) == []
     pool_users = backend_aws.cognito.list_users(UserPoolId=backend_aws.user_pool_id)["Users"]
     assert [user["Username"] for user in pool_users] == [bob.user_id]
@@ -89,5 +89,5 @@ def test_a_registered_feature_is_exported_and_erased(ada_and_bob, call_api):
         privacy.unregister("shop")
     # THEN the feature's data is in the export and gone after the erasure
     assert exported["shop"] == {"orders": ["o-1"]}
-    assert erased == {"erased": ["profile", "shop", "account"]}
+    assert erased == {"erased": ["profile", "chat", "shop", "account"]}
     assert held == {}

@@ -28,8 +28,10 @@ CREATOR = "creator1"
 REGION = "eu-central-1"
 DOMAIN = "creator1.example"
 CATALOGUE = yaml.safe_load((REPO / "roles/api/vars/main.yml").read_text())["api_functions"]
-SPECS = {spec["name"]: spec for spec in CATALOGUE}
+# The functions these tests deploy: every feature's but chat's (see WITHOUT_CHAT).
+SPECS = {spec["name"]: spec for spec in CATALOGUE if spec["feature"] != "chat"}
 FUNCTIONS = {name: f"creatorcloud-{CREATOR}-{name}" for name in SPECS}
+CHAT_FUNCTIONS = {name: f"creatorcloud-{CREATOR}-{name}" for name in ("chat", "chat-review")}
 USERS_TABLE = f"creatorcloud-{CREATOR}-users"
 ACCESS_LOG_GROUP = f"/aws/apigateway/creatorcloud-{CREATOR}-api"
 TAGS = {"creatorcloud:creator": CREATOR, "creatorcloud:component": "api", "cost-center": "creators-eu"}
@@ -40,6 +42,12 @@ THROTTLING = {"small": (50.0, 100), "medium": (200.0, 400)}
 def extra_vars(**variables):
     """Playbook arguments that set variables (JSON, so lists and booleans keep their types)."""
     return ("-e", json.dumps(variables))
+
+
+# creator1's features include chat, whose functions need the chat role's room: the playbook here runs no chat role,
+# so the tests deploy the other features' functions, and the chat test names its room itself.
+HOST_FEATURES = yaml.safe_load((REPO / f"inventories/local/host_vars/{CREATOR}.yml").read_text())["creator_features"]
+WITHOUT_CHAT = extra_vars(creator_features=[feature for feature in HOST_FEATURES if feature != "chat"])
 
 
 def module_result(run):
@@ -69,7 +77,7 @@ def prepared(run_playbook, aws):
     """creator1's account, user pool and tables, without an API yet; the call log is empty."""
     run = run_playbook("playbooks/bootstrap_organization.yml")
     assert run.returncode == 0, run.stderr
-    run = run_playbook(PLAYBOOK, *extra_vars(api_functions=[]))
+    run = run_playbook(PLAYBOOK, *WITHOUT_CHAT, *extra_vars(api_functions=[]))
     assert run.returncode == 0, run.failure_messages(CREATOR)
     aws.reset_calls()
     return exported_facts(run)
@@ -78,7 +86,7 @@ def prepared(run_playbook, aws):
 @pytest.fixture
 def deployed(prepared, run_playbook, aws):
     """creator1 with its API; returns the run, and leaves the call log empty."""
-    run = run_playbook(PLAYBOOK)
+    run = run_playbook(PLAYBOOK, *WITHOUT_CHAT)
     assert run.returncode == 0, run.failure_messages(CREATOR)
     aws.reset_calls()
     return run
@@ -91,7 +99,7 @@ def creator(prepared, creator_client):
 
 
 def test_check_mode_on_a_fresh_account_writes_nothing_and_predicts(prepared, run_playbook, aws, creator):
-    run = run_playbook(PLAYBOOK, "--check", "--diff")
+    run = run_playbook(PLAYBOOK, *WITHOUT_CHAT, "--check", "--diff")
     assert run.returncode == 0, run.failure_messages(CREATOR)
     result = module_result(run)
     assert result["changed"] is True
@@ -120,7 +128,7 @@ def test_check_mode_of_a_new_creator_says_what_it_would_create(run_playbook, aws
     run = run_playbook("playbooks/bootstrap_organization.yml")
     assert run.returncode == 0, run.stderr
     aws.reset_calls()
-    run = run_playbook(PLAYBOOK, "--check")
+    run = run_playbook(PLAYBOOK, *WITHOUT_CHAT, "--check")
     assert run.returncode == 0, run.failure_messages(CREATOR)
     assert all(result.get("skipped") for result in run.results(CREATOR, action="creatorcloud.platform.api"))
     [message] = [
@@ -145,7 +153,10 @@ def assert_function(client, function, spec, facts, tier="small", package_sha=Non
     assert configuration["Handler"] == spec["handler"]
     assert configuration["Role"] == f"arn:aws:iam::{facts['account_id']}:role/creatorcloud/{name}"
     assert configuration["Environment"]["Variables"] == {
-        "USERS_TABLE": USERS_TABLE,
+        **{
+            f"{table['name'].upper()}_TABLE": f"creatorcloud-{CREATOR}-{table['name'].lower()}"
+            for table in spec["tables"]
+        },
         "USER_POOL_ID": facts["auth_user_pool_id"],
         "POWERTOOLS_SERVICE_NAME": function,
     }
@@ -170,7 +181,6 @@ def assert_least_privilege(iam, function, spec, facts):
     assert iam.list_role_policies(RoleName=name)["PolicyNames"] == [name]
     policy = iam.get_role_policy(RoleName=name, PolicyName=name)["PolicyDocument"]
     log_group = f"arn:aws:logs:{REGION}:{account_id}:log-group:/aws/lambda/{name}"
-    table = f"arn:aws:dynamodb:{REGION}:{account_id}:table/{USERS_TABLE}"
     pool = f"arn:aws:cognito-idp:{REGION}:{account_id}:userpool/{facts['auth_user_pool_id']}"
     granted = {}
     for statement in policy["Statement"]:
@@ -186,8 +196,12 @@ def assert_least_privilege(iam, function, spec, facts):
     expected = {
         log_group: {"logs:CreateLogStream", "logs:PutLogEvents"},
         f"{log_group}:log-stream:*": {"logs:CreateLogStream", "logs:PutLogEvents"},
-        table: set(spec["tables"][0]["actions"]),
     }
+    # Only the function's own tables, and of those only the indexes it names.
+    for table in spec["tables"]:
+        table_arn = f"arn:aws:dynamodb:{REGION}:{account_id}:table/creatorcloud-{CREATOR}-{table['name'].lower()}"
+        for resource in [table_arn, *(f"{table_arn}/index/{index}" for index in table.get("indexes", []))]:
+            expected[resource] = set(table["actions"])
     if spec.get("user_pool_actions"):
         expected[pool] = set(spec["user_pool_actions"])
     assert granted == expected
@@ -312,7 +326,7 @@ def test_every_property_is_read_back(deployed, prepared, creator):
 
 def test_second_run_and_check_mode_write_nothing(deployed, run_playbook, aws):
     for args in ((), ("--check", "--diff")):
-        run = run_playbook(PLAYBOOK, *args)
+        run = run_playbook(PLAYBOOK, *WITHOUT_CHAT, *args)
         assert run.returncode == 0, run.failure_messages(CREATOR)
         result = module_result(run)
         assert result["changed"] is False
@@ -331,7 +345,7 @@ def test_a_changed_backend_uploads_the_code_once_per_function(deployed, run_play
     settings.write_text(settings.read_text() + "\n# A change of the source: a new package.\n")
     before = module_result(deployed)["api"]["functions"]["profile"]["code_sha256"]
 
-    run = run_playbook(PLAYBOOK, *extra_vars(api_backend_dir=str(backend)))
+    run = run_playbook(PLAYBOOK, *WITHOUT_CHAT, *extra_vars(api_backend_dir=str(backend)))
     assert run.returncode == 0, run.failure_messages(CREATOR)
     after = module_result(run)["api"]["functions"]["profile"]["code_sha256"]
     assert after != before
@@ -343,18 +357,18 @@ def test_a_changed_backend_uploads_the_code_once_per_function(deployed, run_play
         assert creator("lambda").get_function(FunctionName=name)["Configuration"]["CodeSha256"] == after
 
     aws.reset_calls()
-    run = run_playbook(PLAYBOOK, *extra_vars(api_backend_dir=str(backend)))
+    run = run_playbook(PLAYBOOK, *WITHOUT_CHAT, *extra_vars(api_backend_dir=str(backend)))
     assert module_result(run)["changed"] is False
     assert writes(aws.calls()) == []
 
 
 def test_a_tier_change_writes_only_the_configuration_and_the_stage(deployed, prepared, run_playbook, aws, creator):
-    run = run_playbook(PLAYBOOK, "--check", *extra_vars(creator_tier="medium"))
+    run = run_playbook(PLAYBOOK, *WITHOUT_CHAT, "--check", *extra_vars(creator_tier="medium"))
     assert run.returncode == 0, run.failure_messages(CREATOR)
     planned = module_result(run)["changes"]
     assert writes(aws.calls()) == []
 
-    run = run_playbook(PLAYBOOK, *extra_vars(creator_tier="medium"))
+    run = run_playbook(PLAYBOOK, *WITHOUT_CHAT, *extra_vars(creator_tier="medium"))
     assert run.returncode == 0, run.failure_messages(CREATOR)
     assert module_result(run)["changes"] == planned
     assert sorted(writes(aws.calls())) == sorted(
@@ -393,7 +407,7 @@ def with_profile(**changes):
     ids=["route-key", "unknown-table", "function-name", "wildcard-action"],
 )
 def test_bad_input_fails_before_any_write(prepared, run_playbook, aws, creator, functions, expected):
-    run = run_playbook(PLAYBOOK, *extra_vars(api_functions=functions))
+    run = run_playbook(PLAYBOOK, *WITHOUT_CHAT, *extra_vars(api_functions=functions))
     assert run.returncode != 0
     messages = run.failure_messages(CREATOR)
     assert any(expected in message and message.startswith(f"creator {CREATOR}:") for message in messages), messages
@@ -422,7 +436,7 @@ def test_drift_is_set_back_with_one_write_each(deployed, prepared, run_playbook,
     iam.put_role_policy(RoleName=profile, PolicyName=profile, PolicyDocument=json.dumps(wide))
     aws.reset_calls()
 
-    run = run_playbook(PLAYBOOK)
+    run = run_playbook(PLAYBOOK, *WITHOUT_CHAT)
     assert run.returncode == 0, run.failure_messages(CREATOR)
     assert writes(aws.calls()) == [
         ("logs", "PutRetentionPolicy"),
@@ -442,7 +456,7 @@ def test_drift_is_set_back_with_one_write_each(deployed, prepared, run_playbook,
     [statement] = json.loads(lambda_client.get_policy(FunctionName=profile)["Policy"])["Statement"]
     assert statement["Sid"] == "creatorcloud-api-invoke"
     aws.reset_calls()
-    assert module_result(run_playbook(PLAYBOOK))["changed"] is False
+    assert module_result(run_playbook(PLAYBOOK, *WITHOUT_CHAT))["changed"] is False
     assert writes(aws.calls()) == []
 
 
@@ -450,7 +464,7 @@ def test_a_backend_that_cannot_be_built_fails_before_any_write(prepared, run_pla
     backend = tmp_path / "backend"
     shutil.copytree(REPO / "files/backend/creatorcloud_backend", backend / "creatorcloud_backend")
     # No requirements.txt: the build fails locally, without asking the package index.
-    run = run_playbook(PLAYBOOK, *extra_vars(api_backend_dir=str(backend)))
+    run = run_playbook(PLAYBOOK, *WITHOUT_CHAT, *extra_vars(api_backend_dir=str(backend)))
     assert run.returncode != 0
     [message] = run.failure_messages(CREATOR)
     assert message.startswith(f"creator {CREATOR}: could not build the backend package"), message
@@ -478,3 +492,74 @@ def test_a_role_that_lambda_cannot_assume_yet_is_retried():
         stubber.add_response("create_function", {"FunctionName": FUNCTIONS["profile"]})
         assert awslambda.create_function(client, request)["FunctionName"] == FUNCTIONS["profile"]
         stubber.assert_no_pending_responses()
+
+
+def test_a_creator_with_chat_gets_both_chat_functions(prepared, run_playbook, aws, creator):
+    run = run_playbook("tests/integration/playbooks/chat.yml")
+    assert run.returncode == 0, run.failure_messages(CREATOR)
+    room_arn = exported_facts(run)["chat_room_arn"]
+    account_id = prepared["account_id"]
+    chat_vars = extra_vars(
+        creator_features=["website", "auth", "chat"],
+        chat_room_arn=room_arn,
+        creator_chat_blocked_words=["spam", "scam"],
+        creator_chat_allow_links=True,
+    )
+
+    run = run_playbook(PLAYBOOK, *WITHOUT_CHAT, *chat_vars)
+
+    assert run.returncode == 0, run.failure_messages(CREATOR)
+    lambda_client, iam = creator("lambda"), creator("iam")
+    chat = lambda_client.get_function(FunctionName=CHAT_FUNCTIONS["chat"])["Configuration"]
+    assert chat["Handler"] == "creatorcloud_backend.handlers.chat.handler"
+    assert chat["Environment"]["Variables"] == {
+        "MESSAGES_TABLE": f"creatorcloud-{CREATOR}-messages",
+        "USERS_TABLE": USERS_TABLE,
+        "USER_POOL_ID": prepared["auth_user_pool_id"],
+        "CHAT_ROOM_ARN": room_arn,
+        "POWERTOOLS_SERVICE_NAME": "chat",
+    }
+    review = lambda_client.get_function(FunctionName=CHAT_FUNCTIONS["chat-review"])["Configuration"]
+    assert review["Environment"]["Variables"] == {
+        "MESSAGES_TABLE": f"creatorcloud-{CREATOR}-messages",
+        "USER_POOL_ID": prepared["auth_user_pool_id"],
+        "CHAT_BLOCKED_WORDS": '["spam", "scam"]',
+        "CHAT_ALLOW_LINKS": "true",
+        "CHAT_MAX_MESSAGE_LENGTH": "500",
+        "POWERTOOLS_SERVICE_NAME": "chat-review",
+    }
+
+    [permission] = json.loads(lambda_client.get_policy(FunctionName=CHAT_FUNCTIONS["chat-review"])["Policy"])[
+        "Statement"
+    ]
+    assert permission["Sid"] == "creatorcloud-chat-review"
+    assert permission["Principal"] == {"Service": "ivschat.amazonaws.com"}
+    assert permission["Condition"]["ArnLike"]["AWS:SourceArn"] == room_arn
+    assert permission["Condition"]["StringEquals"]["AWS:SourceAccount"] == account_id
+
+    # Least privilege: only the chat function may act on the room, and on that room only.
+    def statements(function):
+        name = CHAT_FUNCTIONS[function]
+        document = iam.get_role_policy(RoleName=name, PolicyName=name)["PolicyDocument"]
+        return {statement["Sid"]: statement for statement in document["Statement"]}
+
+    room_statement = statements("chat")["ChatRoom"]
+    assert room_statement["Action"] == ["ivschat:CreateChatToken", "ivschat:DeleteMessage", "ivschat:DisconnectUser"]
+    assert room_statement["Resource"] == [room_arn]
+    assert set(statements("chat-review")) == {"Logs", "TableMessages"}
+    assert statements("chat-review")["TableMessages"]["Action"] == ["dynamodb:PutItem"]
+
+    aws.reset_calls()
+    run = run_playbook(PLAYBOOK, *WITHOUT_CHAT, *chat_vars)
+    assert run.returncode == 0, run.failure_messages(CREATOR)
+    assert module_result(run)["changes"] == []
+    assert writes(aws.calls()) == []
+
+
+def test_chat_functions_without_a_room_fail_before_any_write(prepared, run_playbook, aws):
+    run = run_playbook(PLAYBOOK, *WITHOUT_CHAT, *extra_vars(creator_features=["website", "auth", "chat"]))
+
+    assert run.returncode != 0
+    [message] = run.failure_messages(CREATOR)
+    assert "room_actions and the ivschat_message_review trigger need chat_room_arn" in message
+    assert writes(aws.calls()) == []

@@ -29,7 +29,12 @@ ACCOUNT = "210987654321"
 CREATOR = "creator1"
 REGION = "eu-central-1"
 USERS_TABLE_ARN = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/creatorcloud-creator1-users"
-TABLES = {"Users": {"arn": USERS_TABLE_ARN, "indexes": ["email-index", "username-index"]}}
+MESSAGES_TABLE_ARN = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/creatorcloud-creator1-messages"
+TABLES = {
+    "Users": {"arn": USERS_TABLE_ARN, "indexes": ["email-index", "username-index"]},
+    "Messages": {"arn": MESSAGES_TABLE_ARN, "indexes": ["userId-index"]},
+}
+ROOM_ARN = f"arn:aws:ivschat:{REGION}:{ACCOUNT}:room/AbCdEfGhIjKl"
 POOL_ARN = f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{REGION}_AbCdEf123"
 TAGS = resource_tags(CREATOR, "api")
 PROFILE = {
@@ -63,7 +68,7 @@ def clients(aws, creator_client):
 
 def desired(spec=None):
     """The desired role of a function spec (the profile function's by default)."""
-    return desired_function_role(CREATOR, spec or PROFILE, ACCOUNT, REGION, TABLES, POOL_ARN, TAGS)
+    return desired_function_role(CREATOR, spec or PROFILE, ACCOUNT, REGION, TABLES, POOL_ARN, TAGS, ROOM_ARN)
 
 
 def ensure(clients, role, check_mode=False):
@@ -211,7 +216,8 @@ def test_every_function_of_the_api_role_catalogue_gets_a_least_privilege_policy(
         role = desired(spec)
         log_streams = rf"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/{role['role_name']}:log-stream:\*"
         assert policy_wildcards(role["policy"], [log_streams]) == [], spec["name"]
-        assert all(action.split(":")[0] in ("logs", "dynamodb", "cognito-idp") for action in granted(role["policy"]))
+        services = ("logs", "dynamodb", "cognito-idp", "ivschat")
+        assert all(action.split(":")[0] in services for action in granted(role["policy"]))
 
 
 def test_profile_policy_grants_exactly_its_spec():
@@ -274,3 +280,35 @@ def test_user_pool_actions_need_a_pool():
 def test_the_role_carries_the_creator_and_component_tags_besides_the_users():
     role = desired_function_role(CREATOR, PROFILE, ACCOUNT, REGION, TABLES, POOL_ARN, {"team": "video"})
     assert role["tags"] == {**TAGS, "team": "video"}
+
+
+def test_chat_may_act_on_its_room_only_and_the_review_only_puts_messages():
+    catalogue = {
+        spec["name"]: spec for spec in yaml.safe_load((REPO / "roles/api/vars/main.yml").read_text())["api_functions"]
+    }
+    chat = granted(desired(catalogue["chat"])["policy"])
+    for action in ("ivschat:CreateChatToken", "ivschat:DeleteMessage", "ivschat:DisconnectUser"):
+        assert chat[action] == [ROOM_ARN]
+    assert sorted(action for action in chat if action.startswith("ivschat:")) == [
+        "ivschat:CreateChatToken",
+        "ivschat:DeleteMessage",
+        "ivschat:DisconnectUser",
+    ]
+    review = granted(desired(catalogue["chat-review"])["policy"])
+    assert sorted(review) == ["dynamodb:PutItem", "logs:CreateLogStream", "logs:PutLogEvents"]
+    assert review["dynamodb:PutItem"] == [MESSAGES_TABLE_ARN]
+
+
+@pytest.mark.parametrize(
+    ("room_actions", "room_arn", "message"),
+    [
+        (["ivschat:*"], ROOM_ARN, "room_actions lists 'ivschat:\\*'"),
+        (["ivs:GetChannel"], ROOM_ARN, "room_actions lists 'ivs:GetChannel'"),
+        (["ivschat:CreateChatToken"], None, "room_actions are set but there is no chat room ARN"),
+    ],
+)
+def test_room_actions_are_single_ivschat_actions_on_a_known_room(room_actions, room_arn, message):
+    with pytest.raises(FunctionRoleError, match=f"function profile: {message}"):
+        desired_function_role(
+            CREATOR, {**PROFILE, "room_actions": room_actions}, ACCOUNT, REGION, TABLES, POOL_ARN, TAGS, room_arn
+        )

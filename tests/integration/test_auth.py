@@ -26,6 +26,7 @@ CREATES = [
     "CreateGroup",
     "CreateGroup",
     "CreateGroup",
+    "CreateGroup",
     "AdminCreateUser",
     "AdminAddUserToGroup",
 ]
@@ -133,7 +134,12 @@ def assert_client(cognito, facts, creator):
 
 def assert_groups_and_admins(cognito, pool_id, admins):
     groups = cognito.list_groups(UserPoolId=pool_id)["Groups"]
-    assert {group["GroupName"]: group["Precedence"] for group in groups} == {"admin": 0, "premium": 10, "member": 20}
+    assert {group["GroupName"]: group["Precedence"] for group in groups} == {
+        "admin": 0,
+        "moderator": 5,
+        "premium": 10,
+        "member": 20,
+    }
     members = cognito.list_users_in_group(UserPoolId=pool_id, GroupName="admin")["Users"]
     emails = [{a["Name"]: a["Value"] for a in user["Attributes"]}["email"] for user in members]
     assert sorted(emails) == sorted(admins)

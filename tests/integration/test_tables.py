@@ -67,13 +67,18 @@ def writes(calls):
     return [(call["service"], call["operation"]) for call in calls["calls"] if call["kind"] == "write"]
 
 
+def keys_of(spec):
+    """[(key, "HASH"), (key, "RANGE")?] of a table or index spec."""
+    return [(spec["partition_key"], "HASH")] + ([(spec["sort_key"], "RANGE")] if "sort_key" in spec else [])
+
+
 def assert_table(dynamodb, spec, key_arn, account_id):
     """Every property of one seed table, read back from AWS."""
     name = NAMES[spec["name"]]
     table = dynamodb.describe_table(TableName=name)["Table"]
     assert table["TableArn"] == f"arn:aws:dynamodb:eu-central-1:{account_id}:table/{name}"
     assert table["TableStatus"] == "ACTIVE"
-    keys = [(spec["partition_key"], "HASH")] + ([(spec["sort_key"], "RANGE")] if "sort_key" in spec else [])
+    keys = keys_of(spec)
     assert table["KeySchema"] == [{"AttributeName": key["name"], "KeyType": role} for key, role in keys]
     types = {item["AttributeName"]: item["AttributeType"] for item in table["AttributeDefinitions"]}
     assert all(types[key["name"]] == key["type"] for key, _role in keys)
@@ -83,9 +88,11 @@ def assert_table(dynamodb, spec, key_arn, account_id):
     indexes = {index["IndexName"]: index for index in table["GlobalSecondaryIndexes"]}
     assert sorted(indexes) == sorted(index["name"] for index in spec.get("global_secondary_indexes", []))
     for index in spec.get("global_secondary_indexes", []):
+        index_keys = keys_of(index)
         assert indexes[index["name"]]["KeySchema"] == [
-            {"AttributeName": index["partition_key"]["name"], "KeyType": "HASH"}
+            {"AttributeName": key["name"], "KeyType": role} for key, role in index_keys
         ]
+        assert all(types[key["name"]] == key["type"] for key, _role in index_keys)
         assert indexes[index["name"]]["Projection"] == {"ProjectionType": "ALL"}
     backups = dynamodb.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
     assert backups["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "ENABLED"
@@ -119,6 +126,7 @@ def test_seed_tables_have_every_property(tabled, account, dynamodb):
     result = module_result(tabled)
     assert result["names"] == NAMES
     assert result["tables"]["Users"]["indexes"] == ["email-index", "username-index"]
+    assert result["tables"]["Messages"]["indexes"] == ["userId-index"]
     assert result["unmanaged"] == []
     facts = {}
     for fact in tabled.results(CREATOR, action="ansible.builtin.set_fact"):

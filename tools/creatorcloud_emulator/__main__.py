@@ -24,6 +24,7 @@ def main(argv=None):
     parser.add_argument("--to", help="mail: only the mails to this address")
     parser.add_argument("--host", default=DEFAULT_HOST)
     parser.add_argument("--port", type=int, default=int(os.environ.get("CREATORCLOUD_AWS_PORT", DEFAULT_PORT)))
+    parser.add_argument("--chat-port", type=int, help="the IVS Chat messaging endpoint's port (default: --port + 1)")
     parser.add_argument("--state-dir", default=".emulator")
     args = parser.parse_args(argv)
 
@@ -36,8 +37,11 @@ def main(argv=None):
             print(f"emulator already running on {endpoint}")
             return 0
         state.mkdir(parents=True, exist_ok=True)
-        emulator = launcher.start(args.port, host=args.host, log_path=state / "emulator.log", pid_path=pid_path)
+        emulator = launcher.start(
+            args.port, host=args.host, log_path=state / "emulator.log", pid_path=pid_path, chat_port=args.chat_port
+        )
         print(f"emulator started on {emulator.endpoint_url} (pid {emulator.pid}, log {state / 'emulator.log'})")
+        print(f"IVS Chat messaging endpoint on {emulator.chat_endpoint()}")
         return 0
     if args.command == "down":
         if not pid_path.exists():
@@ -53,7 +57,7 @@ def main(argv=None):
         return 1
     emulator = launcher.Emulator(args.host, args.port, pid=0)
     if args.command == "status":
-        print(f"emulator running on {endpoint}")
+        print(f"emulator running on {endpoint}, IVS Chat messaging endpoint on {emulator.chat_endpoint()}")
     elif args.command == "calls":
         print(json.dumps(emulator.calls(), indent=2))
     elif args.command == "mail":

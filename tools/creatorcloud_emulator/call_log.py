@@ -90,7 +90,9 @@ class _RestOperationIndex:
                 required_keys = frozenset(part.split("=")[0] for part in query.split("&") if part)
                 required_headers = _required_headers(operation.input_shape)
                 literal = len(re.sub(r"\{[^}]+\}", "", path))
-                specificity = (literal, len(required_keys), len(required_headers))
+                # Of two operations on the same request (PutBucketLifecycle and its successor), the
+                # one not deprecated is what today's SDKs send.
+                specificity = (literal, len(required_keys), len(required_headers), not operation.deprecated)
                 method = operation.http.get("method", "POST")
                 matchers.append(
                     (specificity, method, re.compile(f"^{_uri_regex(path)}/?$"), required_keys, required_headers, name)

@@ -30,10 +30,15 @@ class Emulator:
     host: str
     port: int
     pid: int
+    chat_port: int | None = None
 
     @property
     def endpoint_url(self):
         return f"http://{self.host}:{self.port}"
+
+    def chat_endpoint(self):
+        """The IVS Chat messaging endpoint's URL, as the emulator reports it (ws://host:port)."""
+        return _request_json(f"{self.endpoint_url}/_creatorcloud/chat")["endpoint"]
 
     def calls(self):
         """The call log: {'reads': n, 'writes': n, 'calls': [{service, operation, kind, region}]}."""
@@ -61,6 +66,16 @@ def free_port(host=DEFAULT_HOST):
         return sock.getsockname()[1]
 
 
+def port_is_free(port, host=DEFAULT_HOST):
+    """True when nothing listens on host:port now."""
+    with socket.socket() as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
 def answers(host, port):
     """True when an emulator answers on host:port."""
     try:
@@ -70,14 +85,30 @@ def answers(host, port):
         return False
 
 
-def start(port, host=DEFAULT_HOST, log_path=None, pid_path=None, timeout=60):
-    """Start the emulator as a detached process and wait until it answers."""
+def start(port, host=DEFAULT_HOST, log_path=None, pid_path=None, timeout=60, chat_port=None):
+    """Start the emulator as a detached process and wait until it answers.
+
+    The chat messaging endpoint listens on `chat_port`, by default port + 1, or any free port
+    when that one is taken (parallel test workers each start an emulator on a free port).
+    """
+    if chat_port is None:
+        chat_port = port + 1 if port_is_free(port + 1, host) else free_port(host)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TOOLS_DIR), env.get("PYTHONPATH")]))
     env["MOTO_ACM_VALIDATION_WAIT"] = "0"
     with open(log_path or os.devnull, "ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "creatorcloud_emulator.server", "--host", host, "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "creatorcloud_emulator.server",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--chat-port",
+                str(chat_port),
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -94,7 +125,7 @@ def start(port, host=DEFAULT_HOST, log_path=None, pid_path=None, timeout=60):
         time.sleep(0.1)
     if pid_path:
         Path(pid_path).write_text(f"{process.pid}\n")
-    return Emulator(host=host, port=port, pid=process.pid)
+    return Emulator(host=host, port=port, pid=process.pid, chat_port=chat_port)
 
 
 def stop(pid, timeout=10):

@@ -13,31 +13,41 @@ from creatorcloud_emulator import DEFAULT_PORT
 os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "0")
 
 
-def build_app():
-    """moto's dispatcher with the additions registered, behind the call log and the mailbox."""
+def build_app(chat_endpoint=None):
+    """moto's dispatcher with the additions registered, behind the call log, the mailbox and the chat route."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
     from moto.moto_server.werkzeug_app import create_backend_app
 
     from creatorcloud_emulator import additions
     from creatorcloud_emulator.call_log import CallLog
+    from creatorcloud_emulator.chat_messaging.server import ChatEndpointRoute
     from creatorcloud_emulator.mailbox import MailboxRoute
 
     additions.register()
-    return MailboxRoute(CallLog(DomainDispatcherApplication(create_backend_app)))
+    return ChatEndpointRoute(MailboxRoute(CallLog(DomainDispatcherApplication(create_backend_app))), chat_endpoint)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Run the CreatorCloud AWS emulator in the foreground.")
     parser.add_argument("--host", default=DEFAULT_HOST)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--chat-port", type=int, help="the IVS Chat messaging endpoint's port (default: --port + 1)")
     args = parser.parse_args(argv)
 
     from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import run_simple
 
-    app = build_app()
+    from creatorcloud_emulator.chat_messaging.server import ChatServer
+
+    chat = ChatServer(args.host, args.chat_port or args.port + 1, f"http://{args.host}:{args.port}")
+    chat.start()
+    app = build_app(chat.endpoint)
     print(f"CreatorCloud AWS emulator listening on http://{args.host}:{args.port}", flush=True)
-    run_simple(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    print(f"IVS Chat messaging endpoint listening on {chat.endpoint}", flush=True)
+    try:
+        run_simple(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    finally:
+        chat.stop()
     return 0
 
 

@@ -11,6 +11,7 @@ from creatorcloud_backend.errors import Forbidden
 from creatorcloud_backend.errors import Unauthorized
 
 ADMIN_GROUP = "admin"
+MODERATOR_GROUP = "moderator"
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,18 @@ class Caller:
     def is_admin(self):
         """Whether the caller is in the admin group."""
         return ADMIN_GROUP in self.groups
+
+    @property
+    def is_moderator(self):
+        """Whether the caller may moderate the chat: moderators and admins."""
+        return self.is_admin or MODERATOR_GROUP in self.groups
+
+    @property
+    def role(self):
+        """The caller's chat role: "admin", "moderator" or "fan"."""
+        if self.is_admin:
+            return ADMIN_GROUP
+        return MODERATOR_GROUP if self.is_moderator else "fan"
 
 
 def claim_groups(value):
@@ -53,4 +66,11 @@ def require_admin(caller):
     """The caller if an admin, Forbidden otherwise."""
     if not caller.is_admin:
         raise Forbidden("Only an admin may do this.")
+    return caller
+
+
+def require_moderator(caller):
+    """The caller if a moderator or an admin, Forbidden otherwise."""
+    if not caller.is_moderator:
+        raise Forbidden("Only a moderator may do this.")
     return caller

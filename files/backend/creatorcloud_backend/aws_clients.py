@@ -47,6 +47,17 @@ def users_table():
     return _table(settings.users_table, settings.region)
 
 
+def ivschat():
+    """The IVS Chat client of the function's region (the room is in the function's account and region)."""
+    return _client("ivschat", current_settings().region)
+
+
+def messages_table():
+    """The Messages table (partition key streamId, sort key timestamp; GSI userId-index)."""
+    settings = current_settings()
+    return _table(settings.messages_table, settings.region)
+
+
 def forget_clients():
     """Drop the cached clients (the sessions, with their loaded service models, stay): tests call it between cases."""
     _client.cache_clear()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from creatorcloud_backend.domain import identity
 
-FEATURE_MODULES = ("creatorcloud_backend.domain.profile",)
+FEATURE_MODULES = ("creatorcloud_backend.domain.profile", "creatorcloud_backend.domain.chat")
 
 _STEPS = {}
 

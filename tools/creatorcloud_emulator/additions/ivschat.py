@@ -27,7 +27,7 @@ from .common import check_range
 from .common import paginate
 from .common import register_service
 
-__all__ = ["ivschat_backends", "register", "verify_chat_token"]
+__all__ = ["MODERATION_LISTENERS", "ivschat_backends", "register", "verify_chat_token"]
 
 URL_BASE = r"https?://ivschat\.(.+)\.amazonaws\.com"
 ROOM_ARN = r"arn:aws:ivschat:[a-z0-9-]+:[0-9]+:room/[a-zA-Z0-9-]+"
@@ -60,6 +60,9 @@ OPERATIONS = (
     "DeleteMessage",
     "DisconnectUser",
 )
+# Called with (operation, room ARN, request, operation id) after DeleteMessage and DisconnectUser:
+# the chat messaging endpoint registers here to deliver their events to the connected clients.
+MODERATION_LISTENERS = []
 
 
 class IvsChatBackend(MotoUrls, TaggedResources, BaseBackend):
@@ -177,18 +180,26 @@ class IvsChatBackend(MotoUrls, TaggedResources, BaseBackend):
 
     def delete_message(self, request):
         """The ID of the deletion: messages are not stored, so any well-formed message ID is accepted."""
-        self.get_room(request["roomIdentifier"])
+        room_arn = self.get_room(request["roomIdentifier"])["arn"]
         check_pattern("id", request["id"], MESSAGE_ID)
-        return mock_random.get_random_string(12)
+        deletion_id = mock_random.get_random_string(12)
+        _notify_moderation("DeleteMessage", room_arn, request, deletion_id)
+        return deletion_id
 
     def disconnect_user(self, request):
-        self.get_room(request["roomIdentifier"])
+        room_arn = self.get_room(request["roomIdentifier"])["arn"]
+        _notify_moderation("DisconnectUser", room_arn, request, mock_random.get_random_string(12))
 
     def _find_tagged(self, arn):
         resource = self.rooms.get(arn) or self.logging_configurations.get(arn)
         if resource is None:
             raise _not_found("Resource", arn)
         return resource
+
+
+def _notify_moderation(operation, room_arn, request, operation_id):
+    for listener in MODERATION_LISTENERS:
+        listener(operation, room_arn, request, operation_id)
 
 
 def _room_matches(room, filters):

@@ -1,0 +1,131 @@
+# Copyright: Contributors to the CreatorCloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A creator's private bucket: public access blocked, owner-enforced, encrypted with the creator's KMS key.
+
+Shared by the slices that keep a bucket (the site, the stream recordings). Each setting is read,
+compared with the one wanted and put only when it differs; tags are put as a whole set.
+"""
+
+import re
+
+from ansible_collections.creatorcloud.platform.plugins.module_utils import s3
+from ansible_collections.creatorcloud.platform.plugins.module_utils._creator_account import plan_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import tags_after
+
+PUBLIC_ACCESS_BLOCK = {
+    "BlockPublicAcls": True,
+    "IgnorePublicAcls": True,
+    "BlockPublicPolicy": True,
+    "RestrictPublicBuckets": True,
+}
+OWNERSHIP_CONTROLS = {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):([0-9]{12}):key/[A-Za-z0-9-]+$")
+# (state key, the change log's words for putting it, the call that puts it, the call that reads it)
+PRIVATE_SETTINGS = (
+    (
+        "public_access_block",
+        "block all public access to bucket {bucket}",
+        s3.put_public_access_block,
+        s3.get_public_access_block,
+    ),
+    (
+        "ownership_controls",
+        "enforce bucket-owner object ownership on bucket {bucket}",
+        s3.put_ownership_controls,
+        s3.get_ownership_controls,
+    ),
+    (
+        "encryption",
+        "encrypt bucket {bucket} with the creator's KMS key by default",
+        s3.put_encryption,
+        s3.get_encryption,
+    ),
+)
+
+
+def kms_key_arn_error(field, value, region, account_id):
+    """The bucket's key: a KMS key ARN (not an alias) in the bucket's region and the creator's account."""
+    match = KMS_KEY_ARN.match(value or "")
+    if not match:
+        return f"{field} {value!r} is not a KMS key ARN like arn:aws:kms:<region>:<account>:key/<key id>"
+    if match.group(1) != region:
+        return f"{field} {value!r} is in region {match.group(1)}, but S3 needs a key in the bucket's region {region}"
+    if match.group(2) != account_id:
+        return f"{field} {value!r} is a key of account {match.group(2)}, not of the creator's account {account_id}"
+    return None
+
+
+def bucket_arn(bucket):
+    """The bucket's ARN, for its policy."""
+    return f"arn:aws:s3:::{bucket}"
+
+
+def desired_encryption(kms_key_arn):
+    """SSE-KMS with the creator's key; the bucket key saves a KMS call per object."""
+    return {
+        "Rules": [
+            {
+                "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": kms_key_arn},
+                "BucketKeyEnabled": True,
+            }
+        ]
+    }
+
+
+def desired_private_settings(kms_key_arn):
+    """The settings every private bucket has, by state key."""
+    return {
+        "public_access_block": PUBLIC_ACCESS_BLOCK,
+        "ownership_controls": OWNERSHIP_CONTROLS,
+        "encryption": desired_encryption(kms_key_arn),
+    }
+
+
+def deny_insecure_transport_statement(bucket):
+    """The policy statement that refuses every request over plain HTTP."""
+    arn = bucket_arn(bucket)
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [arn, f"{arn}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def read_private_bucket(client, bucket, settings=PRIVATE_SETTINGS):
+    """The bucket's `settings` and tags; None when the account has no such bucket."""
+    if not s3.bucket_exists(client, bucket):
+        return None
+    current = {"name": bucket, "tags": s3.get_bucket_tags(client, bucket)}
+    for key, _description, _put, get in settings:
+        current[key] = get(client, bucket)
+    return current
+
+
+def ensure_private_bucket(client, changes, current, request, settings=PRIVATE_SETTINGS, desired=None):
+    """Create the bucket when missing and put every setting of `settings` that differs from `desired`.
+
+    `request` holds bucket, region, kms_key_arn, tags and purge_tags; `desired` defaults to the private settings.
+    Returns the bucket after (predicted in check mode).
+    """
+    bucket = request["bucket"]
+    desired = desired or desired_private_settings(request["kms_key_arn"])
+    if current is None:
+        changes.make(
+            f"create bucket {bucket} in {request['region']}", s3.create_bucket, client, bucket, request["region"]
+        )
+        current = {"name": bucket, "policy": None, "tags": {}}
+    after = dict(current)
+    for key, description, put, _get in settings:
+        if not matches(current.get(key), desired[key]):
+            changes.make(description.format(bucket=bucket), put, client, bucket, desired[key])
+            after[key] = desired[key]
+    to_set, to_remove = plan_tags(current["tags"], request["tags"], request["purge_tags"])
+    if to_set or to_remove:
+        after["tags"] = tags_after(current["tags"], to_set, to_remove)
+        user_tags = {key: value for key, value in after["tags"].items() if not key.startswith("aws:")}
+        changes.make(f"tag bucket {bucket}", s3.put_bucket_tags, client, bucket, user_tags)
+    return after
