@@ -12,8 +12,8 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 PYTEST_WORKERS ?= 2
 
-.PHONY: venv demo test unit backend integration emulator-tests e2e browser lint ruff ansible-lint sanity molecule bench aws-up \
-	aws-down serve gateway-down mail clean
+.PHONY: venv node demo test unit backend integration emulator-tests e2e browser lint ruff ansible-lint sanity molecule bench \
+	ffmpeg aws-up aws-down serve gateway-down live-stream mail clean
 
 venv: $(VENV)/.installed
 
@@ -21,6 +21,10 @@ $(VENV)/.installed: requirements.txt requirements-sanity.txt constraints.txt
 	test -x $(PY) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-sanity.txt -c constraints.txt
 	touch $@
+
+# Node.js and npm bundle the live and chat features' scripts when a site is built (files/frontend/package.json).
+node:
+	bash tools/install_node.sh
 
 aws-up: venv
 	$(EMULATOR) up
@@ -35,11 +39,15 @@ serve: venv aws-up
 gateway-down: venv
 	$(GATEWAY) down
 
+# A local test stream as creator $(CREATOR)'s channel (ffmpeg's test picture), shown by its live page; Ctrl-C stops it.
+live-stream: ffmpeg
+	bash tools/live_stream.sh $(CREATOR)
+
 # The mails the emulated Cognito "sent" (sign-up codes, password resets, invitations): TO=address for one.
 mail: venv
 	$(EMULATOR) mail $(if $(TO),--to $(TO))
 
-demo: venv aws-up
+demo: venv node aws-up
 	$(VENV)/bin/ansible-playbook playbooks/bootstrap_organization.yml
 	$(VENV)/bin/ansible-playbook playbooks/onboard.yml
 	$(VENV)/bin/ansible-inventory -i inventories/local --graph
@@ -66,7 +74,7 @@ ruff: venv
 ansible-lint: venv
 	$(VENV)/bin/ansible-lint --profile production
 
-unit: venv
+unit: venv node
 	$(PY) -m pytest tests/unit -q
 
 backend: venv
@@ -75,22 +83,26 @@ backend: venv
 emulator-tests: venv
 	$(PY) -m pytest tests/emulator -q -n $(PYTEST_WORKERS)
 
-integration: venv
+integration: venv node
 	$(PY) -m pytest tests/integration -q -n $(PYTEST_WORKERS)
 
 browser:
-	bash tools/install_browser.sh
+	bash tools/install_debian_package.sh chromium chromium
 
-e2e: venv browser
+# ffmpeg encodes the live page's local test stream (make live-stream, and a browser test).
+ffmpeg:
+	bash tools/install_debian_package.sh ffmpeg ffmpeg
+
+e2e: venv node browser ffmpeg
 	$(PY) -m pytest tests/e2e -q -n $(PYTEST_WORKERS)
 
 sanity: venv
 	bash tools/ansible_test_sanity.sh
 
-molecule: venv
+molecule: venv node
 	bash tools/molecule.sh
 
-bench: venv
+bench: venv node
 	$(PY) tools/bench.py --playbook playbooks/onboard.yml --inventory inventories/local
 	$(PY) tools/bench_publish.py
 	$(PY) tools/bench_backend.py

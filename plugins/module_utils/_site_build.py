@@ -26,6 +26,7 @@ except ImportError:
 else:
     HAS_JINJA2 = True
 
+from ansible_collections.creatorcloud.platform.plugins.module_utils import _site_scripts
 from ansible_collections.creatorcloud.platform.plugins.module_utils import site_config
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import FEATURES
 
@@ -55,6 +56,8 @@ DEFAULT_BRANDING = {
     "font": "system-ui",
 }
 HASH_LENGTH = 10
+# Where the npm bundles of the live and chat features are kept between builds (see _site_scripts).
+SCRIPTS_CACHE_DIR = "~/.cache/creatorcloud/site-scripts"
 DARK_TEXT = "#16151d"
 LIGHT_TEXT = "#ffffff"
 DARK_BACKGROUND = "#111118"
@@ -76,7 +79,7 @@ class SiteBuildError(Exception):
         self.problems = list(problems)
 
 
-def build_site(theme_dir: str, site: dict) -> dict[str, SiteFile]:
+def build_site(theme_dir: str, site: dict, scripts_cache_dir: str = SCRIPTS_CACHE_DIR) -> dict[str, SiteFile]:
     """Every object of the creator's site by its key (no leading slash), sorted; raises SiteBuildError."""
     if not HAS_JINJA2:
         raise SiteBuildError(["the Python library jinja2 is required to build the site"])
@@ -88,7 +91,12 @@ def build_site(theme_dir: str, site: dict) -> dict[str, SiteFile]:
     site = normalised_site(site)
     files = {}
     assets = {}
-    for name, body in sorted(asset_bodies(theme_dir, site["branding"]).items()):
+    bodies = asset_bodies(theme_dir, site["branding"])
+    try:
+        bodies.update(_site_scripts.bundled_scripts(theme_dir, site["features"], scripts_cache_dir))
+    except _site_scripts.SiteScriptsError as e:
+        raise SiteBuildError([str(e)]) from e
+    for name, body in sorted(bodies.items()):
         key = hashed_key(name, body)
         assets[name] = "/" + key
         files[key] = SiteFile(body, content_type(name), IMMUTABLE)

@@ -15,9 +15,12 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.naming impor
 
 # Two years, the max-age that HSTS preload lists ask for.
 HSTS_MAX_AGE_SECONDS = 63072000
-# Everything from the site's own origin; no third-party origin but the APIs the site's scripts
-# call (the creator's HTTP API and the Cognito user API, named by `connect_sources`); images may
-# be small data: URIs; no plugins, no framing.
+# Everything from the site's own origin; no third-party origin but the services the site's scripts
+# call (the creator's HTTP API, the Cognito user API, IVS playback and IVS Chat, named by
+# `connect_sources`); images may be small data: URIs; the player plays video through MediaSource,
+# whose blob: URLs media-src must allow (hls.js runs without a worker), and where a browser has no
+# MediaSource (older iPhones) the video element loads IVS's playback hosts itself, so media-src
+# names them too when connect_sources do; no plugins, no framing.
 CSP_DIRECTIVES = (
     ("default-src", "'self'"),
     ("script-src", "'self'"),
@@ -25,28 +28,36 @@ CSP_DIRECTIVES = (
     ("img-src", "'self' data:"),
     ("font-src", "'self'"),
     ("connect-src", "'self'"),
+    ("media-src", "'self' blob:"),
     ("object-src", "'none'"),
     ("base-uri", "'self'"),
     ("form-action", "'self'"),
     ("frame-ancestors", "'none'"),
 )
-# An origin a page may connect to: https, a host name, an optional port; no path, no wildcard.
-CONNECT_SOURCE = re.compile(r"^https://[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:[0-9]{1,5})?$")
+# An origin a page may connect to: https or wss, a host name (its leftmost label may be `*`, for a
+# service's hosts like IVS playback's *.live-video.net, never a bare domain), an optional port; no path.
+CONNECT_SOURCE = re.compile(
+    r"^(https|wss)://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:[0-9]{1,5})?$"
+)
+
+
+# IVS playback's hosts, as the IVS guide on Content-Security-Policy names them.
+IVS_PLAYBACK_SOURCE = "https://*.live-video.net"
 
 
 def content_security_policy(connect_sources=()):
     """The site's Content-Security-Policy; `connect_sources` are the origins its scripts may call."""
-    extra = " ".join(sorted(set(connect_sources)))
-    return "; ".join(
-        f"{name} {value} {extra}" if name == "connect-src" and extra else f"{name} {value}"
-        for name, value in CSP_DIRECTIVES
-    )
+    extra = {
+        "connect-src": sorted(set(connect_sources)),
+        "media-src": [IVS_PLAYBACK_SOURCE] if IVS_PLAYBACK_SOURCE in connect_sources else [],
+    }
+    return "; ".join(" ".join([name, value, *extra.get(name, [])]) for name, value in CSP_DIRECTIVES)
 
 
 def connect_source_error(field, value):
-    """An origin for connect-src: https://host[:port], nothing else (a path or wildcard would widen the policy)."""
+    """An origin for connect-src: https:// or wss://host[:port], nothing else (a path would widen the policy)."""
     if not isinstance(value, str) or not CONNECT_SOURCE.match(value):
-        return f"{field} {value!r} is not an https origin like https://abc123.execute-api.eu-central-1.amazonaws.com"
+        return f"{field} {value!r} is not an https or wss origin like https://abc123.execute-api.eu-central-1.amazonaws.com"
     return None
 
 

@@ -27,6 +27,7 @@ CLIENT_ID_PATTERN = re.compile(r"^[\w+]{1,128}$")
 # config.json's `auth`, as the API contract defines it.
 RUNTIME_AUTH_KEYS = ("region", "user_pool_id", "client_id", "endpoint")
 EXAMPLE_API_HOST = "abc123.execute-api.eu-central-1.amazonaws.com"
+EXAMPLE_CHAT_HOST = "edge.ivschat.eu-central-1.amazonaws.com"
 
 # Font stacks of fonts that are already on the fans' devices: the site loads no font file from anywhere.
 FONT_STACKS = {
@@ -453,6 +454,14 @@ def _runtime_error(field, value):
         problems.append(_https_url_error(f"{field}.api_url", value["api_url"], "the HTTP API's endpoint"))
     if "auth" in value:
         problems += _runtime_auth_problems(f"{field}.auth", value["auth"])
+    if "live" in value:
+        problems += _runtime_url_problems(
+            f"{field}.live", value["live"], "playback_url", "https", "the channel's playback URL"
+        )
+    if "chat" in value:
+        problems += _runtime_url_problems(
+            f"{field}.chat", value["chat"], "endpoint", "wss", "IVS Chat's messaging endpoint"
+        )
     return "; ".join(problem for problem in problems if problem) or None
 
 
@@ -480,11 +489,19 @@ def _runtime_auth_problems(field, value):
     return problems
 
 
-def _https_url_error(field, value, what):
-    """An https:// URL of a host, without credentials, query or fragment."""
+def _runtime_url_problems(field, value, key, scheme, what):
+    """A runtime section that holds one URL under `key` (the live section's playback URL, the chat's endpoint)."""
+    if not isinstance(value, dict) or set(value) != {key}:
+        return [f"{field} must be a dictionary with only {key}, got {value!r}"]
+    return [_https_url_error(f"{field}.{key}", value[key], what, scheme)]
+
+
+def _https_url_error(field, value, what, scheme="https"):
+    """An https:// (or `scheme`://) URL of a host, without credentials, query or fragment."""
     if not isinstance(value, str) or re.search(r"[\s\"'<>\\]", value):
-        return f"{field} {value!r} must be {what} as an https:// URL"
+        return f"{field} {value!r} must be {what} as an {scheme}:// URL"
     parts = urlsplit(value)
-    if parts.scheme != "https" or not parts.hostname or "@" in parts.netloc or parts.query or parts.fragment:
-        return f"{field} {value!r} must be {what} as an https:// URL without query, like https://{EXAMPLE_API_HOST}"
+    if parts.scheme != scheme or not parts.hostname or "@" in parts.netloc or parts.query or parts.fragment:
+        example = EXAMPLE_API_HOST if scheme == "https" else EXAMPLE_CHAT_HOST
+        return f"{field} {value!r} must be {what} as an {scheme}:// URL without query, like {scheme}://{example}"
     return None

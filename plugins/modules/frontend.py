@@ -97,6 +97,14 @@ options:
       - The theme to render; role C(creatorcloud.platform.frontend) passes the collection's C(files/frontend).
     type: path
     required: true
+  scripts_cache_dir:
+    description:
+      - Where the third-party scripts of the live and chat features (the official IVS Chat client, hls.js; pinned
+        in C(files/frontend/package-lock.json)) are kept once bundled. The first build of a site with C(live) or
+        C(chat) runs C(npm ci) and esbuild on the controller, so it needs Node.js 18 or newer with npm; later builds
+        read the bundles from here while the theme's lock file and entries are unchanged.
+    type: path
+    default: ~/.cache/creatorcloud/site-scripts
   invalidation_threshold:
     description:
       - Above this many changed paths, invalidate C(/*) once instead.
@@ -218,6 +226,7 @@ changes:
   sample: ["uploaded hashed assets: 1", "uploaded pages and other files: 2", "invalidated paths: 2"]
 """
 
+from ansible_collections.creatorcloud.platform.plugins.module_utils._site_build import SCRIPTS_CACHE_DIR
 from ansible_collections.creatorcloud.platform.plugins.module_utils._site_build import SiteBuildError
 from ansible_collections.creatorcloud.platform.plugins.module_utils._site_build import build_site
 from ansible_collections.creatorcloud.platform.plugins.module_utils._site_publish import DEFAULT_INVALIDATION_THRESHOLD
@@ -263,6 +272,7 @@ def main():
         distribution_id=dict(type="str"),
         site=dict(type="dict", required=True, options=site_options()),
         theme_dir=dict(type="path", required=True),
+        scripts_cache_dir=dict(type="path", default=SCRIPTS_CACHE_DIR),
         invalidation_threshold=dict(type="int", default=DEFAULT_INVALIDATION_THRESHOLD),
         max_workers=dict(type="int", default=DEFAULT_MAX_WORKERS),
         state=dict(type="str", choices=["present"], default="present"),
@@ -277,7 +287,7 @@ def main():
         module.fail_json(msg=f"creator {creator}: " + "; ".join(errors), errors=errors)
 
     try:
-        files = build_site(params["theme_dir"], params["site"])
+        files = build_site(params["theme_dir"], params["site"], params["scripts_cache_dir"])
     except SiteBuildError as e:
         module.fail_json(msg=f"creator {creator}: the site cannot be built: {e}", errors=e.problems, changes=[])
     except OSError as e:

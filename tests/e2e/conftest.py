@@ -119,9 +119,15 @@ def published_sites(onboarded, site_emulator):
 
 
 @pytest.fixture(scope="session")
-def gateways(onboarded, site_emulator, tmp_path_factory):
+def gateway_state(tmp_path_factory):
+    """The gateways' state directory: their logs, and `live/<creator>/` where a local test stream is written."""
+    return tmp_path_factory.mktemp("gateways")
+
+
+@pytest.fixture(scope="session")
+def gateways(onboarded, site_emulator, gateway_state):
     """A running gateway per creator: {creator: launcher.Gateway}."""
-    logs = tmp_path_factory.mktemp("gateways")
+    logs = gateway_state
     running = {}
     try:
         for creator in CREATORS:
@@ -130,6 +136,7 @@ def gateways(onboarded, site_emulator, tmp_path_factory):
                 gateway_launcher.free_port(),
                 endpoint_url=site_emulator.endpoint_url,
                 log_path=logs / f"{creator}.log",
+                live_dir=logs / "live" / creator,
             )
             assert "error" not in running[creator].status(), running[creator].status()
         yield running
@@ -142,7 +149,7 @@ def gateways(onboarded, site_emulator, tmp_path_factory):
 def browser():
     """Debian's Chromium, headless, with a fresh profile, driven by Playwright (no browser download)."""
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `bash tools/install_browser.sh` (make e2e does)")
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (make e2e does)")
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="creatorcloud-chromium-") as profile, sync_playwright() as playwright:
@@ -206,6 +213,34 @@ def page(browser, page_record):
     page.route("**/*", keep_on_loopback)
     yield page
     page.close()
+
+
+def open_recorded_page(context, record):
+    """A new page of `context` whose requests, console errors and uncaught errors go to `record` (a PageRecord)."""
+    page = context.new_page()
+    page.on("request", lambda request: record.requests.append(request.url))
+    page.on("console", lambda message: record.console_errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: record.page_errors.append(str(error)))
+    return page
+
+
+@pytest.fixture
+def isolated_page(browser):
+    """`isolated_page()` → (page, PageRecord): a page in a browser context of its own, like another person's browser.
+
+    Contexts share nothing (storage, cache), so two fans signed in at once stay apart; all are closed after the test.
+    """
+    contexts = []
+
+    def open_page():
+        context = browser.browser.new_context(viewport={"width": 1280, "height": 800})
+        contexts.append(context)
+        record = PageRecord()
+        return open_recorded_page(context, record), record
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import re
 import time
 import urllib.error
 import urllib.request
-import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,69 +23,25 @@ from playbook_runner import REPO
 from playwright.sync_api import expect
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import _site_build as build
+from e2e.creators import PASSWORD
+from e2e.creators import SESSION_KEY
+from e2e.creators import TIMEOUT_MS
+from e2e.creators import confirm
 from e2e.creators import host_vars
+from e2e.creators import new_email
+from e2e.creators import session
+from e2e.creators import sign_in
+from e2e.creators import sign_up
 from e2e.site_resources import CONTENT_SECURITY_POLICY
 
-PASSWORD = "Fan-Passw0rd!2026"
-SESSION_KEY = "creatorcloud-session"
-TIMEOUT_MS = 20_000
 COGNITO_PATH = "/_aws/cognito-idp/"
 THEME = REPO / "files/frontend"
 INVENTORY = REPO / "inventories/local"
 
 
-def new_email():
-    """An address no test has used, so each run signs up a new fan."""
-    return f"fan-{uuid.uuid4().hex[:12]}@example.org"
-
-
-def mailed_code(endpoint_url, email):
-    """The latest code Cognito mailed to `email`, from the emulator's mailbox."""
-    with urllib.request.urlopen(f"{endpoint_url}/_creatorcloud/mail?to={email}", timeout=10) as response:
-        mails = json.loads(response.read())
-    assert mails, f"no mail to {email} in the emulator's mailbox"
-    latest = mails[-1]
-    return latest.get("code") or re.search(r"\b\d{6}\b", latest["body"]).group(0)
-
-
 def cognito_requests(page_record):
     """How many requests the page sent to Cognito (through the gateway)."""
     return sum(COGNITO_PATH in url for url in page_record.requests)
-
-
-def sign_up(page, site_url, email, password=PASSWORD):
-    """Fill in the sign-up form; the page moves on to the confirmation form."""
-    page.goto(site_url + "en/signup.html", wait_until="networkidle")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url(re.compile(r"/en/confirm\.html\?"), timeout=TIMEOUT_MS)
-
-
-def confirm(page, endpoint_url, email):
-    """Enter the mailed code; the page moves on to the sign-in form with the address filled in."""
-    expect(page.get_by_label("E-mail address")).to_have_value(email)  # filled in once config.json is read
-    page.get_by_label("Confirmation code").fill(mailed_code(endpoint_url, email))
-    page.get_by_role("button", name="Confirm").click()
-    page.wait_for_url(re.compile(r"/en/login\.html\?"), timeout=TIMEOUT_MS)
-    assert "confirmed" in page.locator("[data-status]").inner_text()
-
-
-def sign_in(page, site_url, email, password=PASSWORD):
-    """Sign in on the sign-in page; the account page shows the fan's e-mail address."""
-    if "/en/login.html" not in page.url:
-        page.goto(site_url + "en/login.html", wait_until="networkidle")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/en/account\.html$"), timeout=TIMEOUT_MS)
-    page.locator("[data-profile-email]").filter(has_text=email).wait_for(timeout=TIMEOUT_MS)
-
-
-def session(page):
-    """The tokens the site keeps in this tab, or None."""
-    stored = page.evaluate(f"() => sessionStorage.getItem({SESSION_KEY!r})")
-    return json.loads(stored) if stored else None
 
 
 def api_status(site_url, token):

@@ -204,6 +204,13 @@ def test_the_runtime_settings_of_the_api_contract_become_config_json(site_files)
         ({"auth": "eu-central-1_AbC"}, "site.runtime.auth must be a dictionary with region, user_pool_id"),
         ({"auth": {**RUNTIME["auth"], "client_id": None}}, "site.runtime.auth.client_id None is not valid"),
         ({"auth": {"region": "eu-central-1"}}, "site.runtime.auth is missing user_pool_id, client_id, endpoint"),
+        ({"live": "https://x.live-video.net/a.m3u8"}, "site.runtime.live must be a dictionary with only playback_url"),
+        ({"live": {"playback_url": "http://x.live-video.net/a.m3u8"}}, "site.runtime.live.playback_url 'http://x."),
+        ({"chat": {"endpoint": "wss://edge.ivschat.eu-central-1.amazonaws.com", "room": "x"}}, "with only endpoint"),
+        (
+            {"chat": {"endpoint": "https://edge.ivschat.eu-central-1.amazonaws.com"}},
+            "must be IVS Chat's messaging endpoint as an wss:// URL without query, like wss://edge.ivschat.",
+        ),
         ({"auth": {**RUNTIME["auth"], "pool": "x"}}, "site.runtime.auth has unknown keys pool"),
         ({"auth": {**RUNTIME["auth"], "region": "us-east-1"}}, "is not a pool of site.runtime.auth.region"),
         ({"auth": {**RUNTIME["auth"], "endpoint": "cognito"}}, "site.runtime.auth.endpoint 'cognito' must be"),
@@ -215,6 +222,15 @@ def test_runtime_settings_that_break_the_contract_are_named(change, message):
         build.build_site(str(THEME), demo_site(runtime={**RUNTIME, **change}))
 
     assert message in str(raised.value)
+
+
+def test_the_live_and_chat_settings_become_config_json():
+    live = {"playback_url": "https://a1b2.eu-central-1.playback.live-video.net/api/video/v1/x.m3u8"}
+    chat = {"endpoint": "wss://edge.ivschat.eu-central-1.amazonaws.com"}
+
+    files = build.build_site(str(THEME), demo_site(runtime={**RUNTIME, "live": live, "chat": chat}))
+
+    assert json.loads(files["config.json"].body) == {**RUNTIME, "live": live, "chat": chat}
 
 
 def test_an_empty_api_url_is_an_api_not_made_yet():

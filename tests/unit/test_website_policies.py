@@ -88,6 +88,14 @@ def test_the_key_policy_lets_the_account_administer_and_cloudfront_decrypt():
     assert cloudfront["Condition"] == {"ArnLike": {"AWS:SourceArn": f"arn:aws:cloudfront::{ACCOUNT}:distribution/*"}}
 
 
+def test_the_key_policy_lets_cloudwatch_alarms_publish_to_the_encrypted_alert_topic():
+    cloudwatch = statement(desired_key_policy(ACCOUNT), "CloudWatchPublishesToTheAccountsEncryptedTopics")
+
+    assert cloudwatch["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert cloudwatch["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert cloudwatch["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+
+
 def test_the_security_headers():
     config = desired_headers_policy_config("creator1", "creator1.example")
     security = config["SecurityHeadersConfig"]
@@ -112,7 +120,8 @@ def test_the_content_security_policy_allows_no_other_origin():
     assert directives["object-src"] == "'none'"
     assert directives["connect-src"] == "'self'"  # without the auth feature the scripts call nothing else
     sources = " ".join(directives.values()).split()
-    assert set(sources) <= {"'self'", "'none'", "data:"}
+    assert set(sources) <= {"'self'", "'none'", "data:", "blob:"}
+    assert directives["media-src"] == "'self' blob:"  # the player's MediaSource, nothing from elsewhere
     assert not re.search(r"unsafe-inline|unsafe-eval|https?:|\*", CONTENT_SECURITY_POLICY)
     assert len(CONTENT_SECURITY_POLICY) <= 1783  # CloudFront's limit
 
@@ -130,20 +139,48 @@ def test_the_scripts_may_connect_to_the_api_and_cognito_only():
     }
 
 
+def test_the_live_page_may_connect_to_ivs_playback_and_chat():
+    playback, chat = "https://*.live-video.net", "wss://edge.ivschat.eu-central-1.amazonaws.com"
+    config = desired_headers_policy_config("creator1", "creator1.example", [chat, playback])
+    policy = config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    directives = dict(directive.split(" ", 1) for directive in policy.split("; "))
+
+    assert directives["connect-src"] == f"'self' {playback} {chat}"
+    # Without MediaSource (older iPhones) the video element itself loads the playback hosts.
+    assert directives["media-src"] == f"'self' blob: {playback}"
+
+
 @pytest.mark.parametrize(
     "origin",
     [
         "http://api.example",
-        "https://*.execute-api.eu-central-1.amazonaws.com",
+        "ws://edge.ivschat.eu-central-1.amazonaws.com",
+        "https://*.net",
+        "https://*",
+        "https://live.*.net",
         "https://api.example/path",
+        "wss://edge.example/socket",
         "api.example",
     ],
 )
-def test_a_connect_source_must_be_an_https_origin(origin):
+def test_a_connect_source_must_be_an_https_or_wss_origin(origin):
     assert connect_source_error("connect_sources[0]", origin) == (
-        f"connect_sources[0] {origin!r} is not an https origin like https://abc123.execute-api.eu-central-1.amazonaws.com"
+        f"connect_sources[0] {origin!r} is not an https or wss origin like "
+        "https://abc123.execute-api.eu-central-1.amazonaws.com"
     )
-    assert connect_source_error("connect_sources[0]", "https://cognito-idp.eu-central-1.amazonaws.com") is None
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://cognito-idp.eu-central-1.amazonaws.com",
+        "https://*.live-video.net",
+        "wss://edge.ivschat.eu-central-1.amazonaws.com",
+        "https://api.example:8443",
+    ],
+)
+def test_https_and_wss_origins_are_connect_sources(origin):
+    assert connect_source_error("connect_sources[0]", origin) is None
 
 
 def test_a_policy_that_sets_extra_headers_differs():

@@ -6,7 +6,8 @@
 free port from 8080 up, so that several creators can be served at once) and prints its URL;
 its state (pid, host, port) and log are `<creator>.json` and `<creator>.log` in --state-dir
 (default .gateway/). `down` stops one creator's gateway (--creator) or all of them, `status`
-shows what each serves, `url` prints one creator's URL, and `serve` runs one in the foreground.
+shows what each serves, `url` prints one creator's URL, and `serve` runs one in the foreground. A local HLS
+test stream of the creator's channel, when one is written to `<state-dir>/live/<creator>/`, is the playback URL.
 """
 
 import argparse
@@ -59,6 +60,7 @@ def up(args, state):
             endpoint_url=args.endpoint_url,
             log_path=log_path,
             config_ttl=args.config_ttl,
+            live_dir=args.live_dir or (state / "live" / args.creator).resolve(),
         )
     except launcher.GatewayError as e:
         print(f"gateway for {args.creator} did not start: {e}", file=sys.stderr)

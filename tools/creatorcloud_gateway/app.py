@@ -31,8 +31,10 @@ from creatorcloud_gateway.http_api import DEFAULT_REGION
 from creatorcloud_gateway.http_api import CreatorApi
 from creatorcloud_gateway.jwt_authorizer import JwtAuthorizers
 from creatorcloud_gateway.lambda_runtime import LambdaFunctions
+from creatorcloud_gateway.live_stream import LocalLiveStream
 from creatorcloud_gateway.runtime_config import COGNITO_PATH
-from creatorcloud_gateway.runtime_config import rewrite_runtime_config
+from creatorcloud_gateway.runtime_config import LIVE_PATH
+from creatorcloud_gateway.runtime_config import LocalEndpoints
 
 STATUS_PATH = "/_creatorcloud/gateway"
 API_PREFIX = "/api/"
@@ -68,6 +70,7 @@ class GatewayApp:
         self.site = site
         self.router = router
         self.creator_api = creator_api
+        self.local_endpoints = LocalEndpoints(site.access.endpoint_url)
 
     def __call__(self, environ, start_response):
         return self.respond(Request(environ))(environ, start_response)
@@ -82,11 +85,13 @@ class GatewayApp:
             if handler is not None:
                 response = handler(request)
             else:
-                response = rewrite_runtime_config(request, serve_site(request, site_distribution, self.site.fetch))
+                site_response = serve_site(request, site_distribution, self.site.fetch)
+                response = self.local_endpoints.rewrite_runtime_config(request, site_response)
         except SiteUnavailable as e:
             log.error("%s", e)
             return Response(f"{e}\n", status=502, content_type="text/plain")
-        return finish_viewer_response(request, response, site_distribution.behavior_for(request.path))
+        response = finish_viewer_response(request, response, site_distribution.behavior_for(request.path))
+        return self.local_endpoints.allow_local_chat(response)
 
     def status(self):
         """What the gateway serves (or why it cannot), for the launcher and for people."""
@@ -108,22 +113,30 @@ class GatewayApp:
         return api.summary() if api else {"error": f"creator {self.site.access.creator} has no HTTP API"}
 
 
-def default_handlers(access, config_ttl, region):
+def default_handlers(access, config_ttl, region, live_dir=None):
     """The gateway's own handlers by prefix, and the API reader they share (for the status endpoint)."""
     creator_api = CreatorApi(access, config_ttl, region)
     functions = LambdaFunctions(access, config_ttl)
     api = ApiGateway(access, creator_api, functions, JwtAuthorizers(access.endpoint_url))
-    return {API_PREFIX: api.respond, COGNITO_PATH: CognitoForward(access, functions, region).respond}, creator_api
+    handlers = {
+        API_PREFIX: api.respond,
+        COGNITO_PATH: CognitoForward(access, functions, region).respond,
+        LIVE_PATH: LocalLiveStream(live_dir).respond,
+    }
+    return handlers, creator_api
 
 
-def build_app(creator, endpoint_url, role_name=None, config_ttl=DEFAULT_CONFIG_TTL, handlers=None, region=None):
+def build_app(
+    creator, endpoint_url, role_name=None, config_ttl=DEFAULT_CONFIG_TTL, handlers=None, region=None, live_dir=None
+):
     """The gateway app of one creator; `handlers` ({prefix: factory(CreatorAccess)}) replace the default ones.
 
     A factory gets the creator's account, to reach its resources with the creator role as the
     gateway does. `region` is where the creator's API, pool and functions are (eu-central-1).
+    `live_dir` holds a local HLS test stream served as the channel's playback URL (none: offline).
     """
     access = CreatorAccess(creator, endpoint_url, **({"role_name": role_name} if role_name else {}))
-    bound, creator_api = default_handlers(access, config_ttl, region or DEFAULT_REGION)
+    bound, creator_api = default_handlers(access, config_ttl, region or DEFAULT_REGION, live_dir)
     router = Router()
     for prefix, handler in bound.items():
         router.bind(prefix, handler)

@@ -81,10 +81,13 @@ def answers(host, port):
         return None
 
 
-def start(creator, port, host=DEFAULT_HOST, endpoint_url=None, log_path=None, config_ttl=None, timeout=30):
+def start(
+    creator, port, host=DEFAULT_HOST, endpoint_url=None, log_path=None, config_ttl=None, timeout=30, live_dir=None
+):
     """Start the gateway of `creator` as a detached process and wait until it answers.
 
     The emulator's endpoint defaults to $CREATORCLOUD_AWS_ENDPOINT, else http://127.0.0.1:4566.
+    `live_dir` is where a local HLS test stream of the creator's channel is written (see live_stream.py).
     """
     endpoint_url = endpoint_url or default_endpoint()
     running = answers(host, port)
@@ -96,6 +99,8 @@ def start(creator, port, host=DEFAULT_HOST, endpoint_url=None, log_path=None, co
     command += ["--host", host, "--port", str(port), "--endpoint-url", endpoint_url]
     if config_ttl is not None:
         command += ["--config-ttl", str(config_ttl)]
+    if live_dir is not None:
+        command += ["--live-dir", str(live_dir)]
     with open(log_path or os.devnull, "ab") as log:
         process = subprocess.Popen(
             command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True

@@ -32,6 +32,11 @@ def add_server_arguments(parser):
         default=DEFAULT_CONFIG_TTL,
         help="seconds between two reads of the distribution's config (default %(default)s)",
     )
+    parser.add_argument(
+        "--live-dir",
+        default=None,
+        help="a directory with a local HLS test stream (index.m3u8 and segments) served as the channel's playback URL",
+    )
 
 
 def serve(args):
@@ -41,7 +46,9 @@ def serve(args):
     from creatorcloud_gateway.app import build_app
 
     port = args.port or DEFAULT_PORT
-    app = build_app(args.creator, args.endpoint_url, role_name=args.role_name, config_ttl=args.config_ttl)
+    app = build_app(
+        args.creator, args.endpoint_url, role_name=args.role_name, config_ttl=args.config_ttl, live_dir=args.live_dir
+    )
     print(
         f"CreatorCloud gateway for {args.creator} on http://{args.host}:{port} (AWS at {args.endpoint_url})",
         flush=True,
