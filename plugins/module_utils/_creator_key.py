@@ -35,7 +35,7 @@ def key_description(creator):
 
 
 def desired_key_policy(account_id):
-    """The account administers the key (IAM policies grant its use); CloudFront decrypts for its distributions."""
+    """The account administers the key (IAM grants its use); CloudFront and CloudWatch use it for the account."""
     return {
         "Version": "2012-10-17",
         "Id": "creatorcloud-creator-key",
@@ -54,6 +54,15 @@ def desired_key_policy(account_id):
                 "Action": "kms:Decrypt",
                 "Resource": "*",
                 "Condition": {"ArnLike": {"AWS:SourceArn": f"arn:aws:cloudfront::{account_id}:distribution/*"}},
+            },
+            {
+                # Alarms publish to the creator's alert topic, which this key encrypts (role monitoring).
+                "Sid": "CloudWatchPublishesToTheAccountsEncryptedTopics",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
             },
         ],
     }

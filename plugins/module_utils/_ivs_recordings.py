@@ -7,59 +7,36 @@ Private to the ivs module. AWS cannot update a recording configuration: a change
 anew, the channel is switched to it, and the old one is deleted once no channel uses it.
 """
 
-import json
-
-from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
-
 from ansible_collections.creatorcloud.platform.plugins.module_utils import ivs
-from ansible_collections.creatorcloud.platform.plugins.module_utils import s3
-from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import (
-    deny_insecure_transport_statement,
-)
-from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import ensure_private_bucket
-from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import read_private_bucket
+from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import desired_expiry_rules
+from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import ensure_expiring_bucket
+from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import expiry_days
+from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import read_expiring_bucket
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
 
 LIFECYCLE_RULE_ID = "expire-recordings"
+# The backup module turns versioning on for every bucket of the creator; an expired recording then becomes a
+# noncurrent version, which goes a day later. A rule with Expiration Days also removes the delete markers left
+# behind (S3 refuses ExpiredObjectDeleteMarker next to Days), so one rule keeps the bucket from growing forever.
+NONCURRENT_RECORDING_DAYS = 1
 THUMBNAILS = {"recordingMode": "INTERVAL", "targetIntervalSeconds": 60, "storage": ["SEQUENTIAL", "LATEST"]}
 POLL_SECONDS = 2
 
 
 def desired_lifecycle_rules(retention_days):
-    """One rule over the whole bucket: recordings expire `retention_days` after they were written."""
-    return [
-        {
-            "ID": LIFECYCLE_RULE_ID,
-            "Status": "Enabled",
-            "Filter": {"Prefix": ""},
-            "Expiration": {"Days": retention_days},
-        }
-    ]
+    """The recordings expire `retention_days` after they were written."""
+    return desired_expiry_rules(LIFECYCLE_RULE_ID, retention_days, NONCURRENT_RECORDING_DAYS)
 
 
 def retention_of(rules):
-    """The expiry days of our rule when it is on and covers the whole bucket, else None."""
-    for rule in rules or []:
-        whole_bucket = not (rule.get("Filter") or {}).get("Prefix") and not rule.get("Prefix")
-        if rule.get("ID") == LIFECYCLE_RULE_ID and rule.get("Status") == "Enabled" and whole_bucket:
-            return (rule.get("Expiration") or {}).get("Days")
-    return None
-
-
-def desired_recordings_policy(bucket):
-    """Nothing over plain HTTP; IVS writes through its service-linked role, which needs no statement."""
-    return {"Version": "2012-10-17", "Statement": [deny_insecure_transport_statement(bucket)]}
+    """The expiry days of the recordings rule, or None when it is missing or differs."""
+    return expiry_days(rules, LIFECYCLE_RULE_ID, NONCURRENT_RECORDING_DAYS)
 
 
 def read_recordings_bucket(client, bucket):
     """The bucket's settings, policy, retention days and tags; None when it is missing."""
-    current = read_private_bucket(client, bucket)
-    if current is not None:
-        policy = s3.get_bucket_policy(client, bucket)
-        current["policy"] = json.loads(policy) if policy else None
-        current["retention_days"] = retention_of(s3.get_lifecycle_rules(client, bucket))
-    return current
+    return read_expiring_bucket(client, bucket, LIFECYCLE_RULE_ID, NONCURRENT_RECORDING_DAYS)
 
 
 def ensure_recordings_bucket(client, changes, current, request):
@@ -67,16 +44,8 @@ def ensure_recordings_bucket(client, changes, current, request):
 
     `request` holds bucket, region, kms_key_arn, tags, purge_tags and retention_days.
     """
-    bucket, days = request["bucket"], request["retention_days"]
-    after = ensure_private_bucket(client, changes, current, request)
-    policy = desired_recordings_policy(bucket)
-    if after.get("policy") is None or compare_policies(after["policy"], policy):
-        description = f"put the policy of bucket {bucket}: deny requests over plain HTTP"
-        changes.make(description, s3.put_bucket_policy, client, bucket, json.dumps(policy, sort_keys=True))
-    if after.get("retention_days") != days:
-        description = f"expire recordings in bucket {bucket} after {days} days"
-        changes.make(description, s3.put_lifecycle_rules, client, bucket, desired_lifecycle_rules(days))
-    return dict(after, policy=policy, retention_days=days)
+    rules = desired_lifecycle_rules(request["retention_days"])
+    return ensure_expiring_bucket(client, changes, current, dict(request, what="recordings"), rules)
 
 
 def desired_recording_configuration(name, bucket):

@@ -2,11 +2,14 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A creator's private bucket: public access blocked, owner-enforced, encrypted with the creator's KMS key.
 
-Shared by the slices that keep a bucket (the site, the stream recordings). Each setting is read,
+Shared by the slices that keep a bucket (the site, the stream recordings, the table exports). Each setting is read,
 compared with the one wanted and put only when it differs; tags are put as a whole set.
 """
 
+import json
 import re
+
+from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import s3
 from ansible_collections.creatorcloud.platform.plugins.module_utils._creator_account import plan_tags
@@ -22,6 +25,8 @@ PUBLIC_ACCESS_BLOCK = {
 OWNERSHIP_CONTROLS = {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
 KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):([0-9]{12}):key/[A-Za-z0-9-]+$")
 # (state key, the change log's words for putting it, the call that puts it, the call that reads it)
+VERSIONING = {"Status": "Enabled"}
+VERSIONING_SETTING = ("versioning", "turn on versioning of bucket {bucket}", s3.put_versioning, s3.get_versioning)
 PRIVATE_SETTINGS = (
     (
         "public_access_block",
@@ -129,3 +134,61 @@ def ensure_private_bucket(client, changes, current, request, settings=PRIVATE_SE
         user_tags = {key: value for key, value in after["tags"].items() if not key.startswith("aws:")}
         changes.make(f"tag bucket {bucket}", s3.put_bucket_tags, client, bucket, user_tags)
     return after
+
+
+# Buckets that keep versions and expire objects: the recordings (ivs), the table exports (backup).
+
+
+def desired_expiry_rules(rule_id, days, noncurrent_days):
+    """One rule over the whole bucket: objects expire after `days`, their old versions `noncurrent_days` later."""
+    return [
+        {
+            "ID": rule_id,
+            "Status": "Enabled",
+            "Filter": {"Prefix": ""},
+            "Expiration": {"Days": days},
+            "NoncurrentVersionExpiration": {"NoncurrentDays": noncurrent_days},
+        }
+    ]
+
+
+def expiry_days(rules, rule_id, noncurrent_days):
+    """The expiry days of rule `rule_id` when it is on, covers the whole bucket and expires old versions, else None."""
+    for rule in rules or []:
+        whole_bucket = not (rule.get("Filter") or {}).get("Prefix") and not rule.get("Prefix")
+        old_versions = (rule.get("NoncurrentVersionExpiration") or {}).get("NoncurrentDays") == noncurrent_days
+        if rule.get("ID") == rule_id and rule.get("Status") == "Enabled" and whole_bucket and old_versions:
+            return (rule.get("Expiration") or {}).get("Days")
+    return None
+
+
+def tls_only_policy(bucket):
+    """Nothing over plain HTTP; services that write (IVS, AWS Backup) use roles that need no statement."""
+    return {"Version": "2012-10-17", "Statement": [deny_insecure_transport_statement(bucket)]}
+
+
+def read_expiring_bucket(client, bucket, rule_id, noncurrent_days, settings=PRIVATE_SETTINGS):
+    """The bucket's `settings`, policy, retention days (of rule `rule_id`) and tags; None when it is missing."""
+    current = read_private_bucket(client, bucket, settings)
+    if current is not None:
+        policy = s3.get_bucket_policy(client, bucket)
+        current["policy"] = json.loads(policy) if policy else None
+        current["retention_days"] = expiry_days(s3.get_lifecycle_rules(client, bucket), rule_id, noncurrent_days)
+    return current
+
+
+def ensure_expiring_bucket(client, changes, current, request, rules, settings=PRIVATE_SETTINGS, desired=None):
+    """The private bucket with `settings`, a TLS-only policy and the expiry `rules`; returns the bucket after.
+
+    `request` holds bucket, region, kms_key_arn, tags, purge_tags, retention_days and what (the objects' name).
+    """
+    bucket, days = request["bucket"], request["retention_days"]
+    after = ensure_private_bucket(client, changes, current, request, settings, desired)
+    policy = tls_only_policy(bucket)
+    if after.get("policy") is None or compare_policies(after["policy"], policy):
+        description = f"put the policy of bucket {bucket}: deny requests over plain HTTP"
+        changes.make(description, s3.put_bucket_policy, client, bucket, json.dumps(policy, sort_keys=True))
+    if after.get("retention_days") != days:
+        description = f"expire {request['what']} in bucket {bucket} after {days} days"
+        changes.make(description, s3.put_lifecycle_rules, client, bucket, rules)
+    return dict(after, policy=policy, retention_days=days)

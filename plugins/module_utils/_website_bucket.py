@@ -13,6 +13,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_p
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import s3
 from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import PRIVATE_SETTINGS
+from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import VERSIONING
+from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import VERSIONING_SETTING
 from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import bucket_arn
 from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import (
     deny_insecure_transport_statement,
@@ -26,11 +28,26 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._private_buc
 # The website module and its tests take these from here.
 __all__ = ["desired_encryption", "kms_key_arn_error"]
 
-VERSIONING = {"Status": "Enabled"}
-# The private bucket's settings, and versioning: an overwritten page can be restored.
-SETTINGS = PRIVATE_SETTINGS + (
-    ("versioning", "turn on versioning of bucket {bucket}", s3.put_versioning, s3.get_versioning),
+# The site is generated: an old version of a page is worth keeping for a rollback, not for ever.
+NONCURRENT_PAGE_DAYS = 30
+LIFECYCLE_RULES = [
+    {
+        "ID": "expire-old-page-versions",
+        "Status": "Enabled",
+        "Filter": {"Prefix": ""},
+        "NoncurrentVersionExpiration": {"NoncurrentDays": NONCURRENT_PAGE_DAYS},
+        "Expiration": {"ExpiredObjectDeleteMarker": True},
+    }
+]
+LIFECYCLE_SETTING = (
+    "lifecycle",
+    f"expire old versions of pages in bucket {{bucket}} after {NONCURRENT_PAGE_DAYS} days",
+    s3.put_lifecycle_rules,
+    s3.get_lifecycle_rules,
 )
+# The private bucket's settings, versioning (an overwritten page can be restored) and the expiry of old versions.
+# The website module owns both for the site bucket; the backup module only checks that versioning is on.
+SETTINGS = PRIVATE_SETTINGS + (VERSIONING_SETTING, LIFECYCLE_SETTING)
 
 
 def origin_domain(bucket, region):
@@ -40,7 +57,7 @@ def origin_domain(bucket, region):
 
 def desired_settings(kms_key_arn):
     """Every bucket setting the site needs but the policy, by state key."""
-    return dict(desired_private_settings(kms_key_arn), versioning=VERSIONING)
+    return dict(desired_private_settings(kms_key_arn), versioning=VERSIONING, lifecycle=LIFECYCLE_RULES)
 
 
 def desired_bucket_policy(bucket, distribution_arn):

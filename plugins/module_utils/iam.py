@@ -87,3 +87,17 @@ def tag_role(client, role_name, tags):
 @_RETRY
 def untag_role(client, role_name, tag_keys):
     client.untag_role(RoleName=role_name, TagKeys=list(tag_keys))
+
+
+@IAMErrorHandler.list_error_handler("list the managed policies of the role", [])
+@_RETRY
+def list_attached_policies(client, role_name):
+    """The ARNs of the managed policies attached to the role, sorted."""
+    pages = client.get_paginator("list_attached_role_policies").paginate(RoleName=role_name).build_full_result()
+    return sorted(policy["PolicyArn"] for policy in pages.get("AttachedPolicies", []))
+
+
+@IAMErrorHandler.common_error_handler("attach a managed policy to the role")
+@_RETRY
+def attach_policy(client, role_name, policy_arn):
+    client.attach_role_policy(RoleName=role_name, PolicyArn=policy_arn)

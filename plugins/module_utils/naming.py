@@ -11,6 +11,7 @@ CREATOR_TAG = "creatorcloud:creator"
 COMPONENT_TAG = "creatorcloud:component"
 BACKUP_TAG = "creatorcloud:backup"
 NAME_PREFIX = "creatorcloud"
+S3_NAME_LIMIT = 63
 
 
 def site_bucket_name(creator, account_id):
@@ -21,6 +22,17 @@ def site_bucket_name(creator, account_id):
 def recordings_bucket_name(creator, account_id):
     """The private bucket holding the creator's stream recordings."""
     return f"{NAME_PREFIX}-{creator}-rec-{account_id}"
+
+
+def backup_bucket_name(creator, account_id):
+    """The private bucket holding the creator's table exports: creatorcloud-<creator>-backups-<account>.
+
+    A slug longer than 29 characters is shortened so the name stays within S3's 63: the account id
+    keeps it unique.
+    """
+    suffix = f"-backups-{account_id}"
+    prefix = f"{NAME_PREFIX}-{creator}"[: S3_NAME_LIMIT - len(suffix)].rstrip("-")
+    return prefix + suffix
 
 
 def resource_name(creator, component):

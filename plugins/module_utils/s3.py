@@ -144,3 +144,10 @@ def get_lifecycle_rules(client, bucket):
 @_RETRY_NEW_BUCKET
 def put_lifecycle_rules(client, bucket, rules):
     client.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": rules})
+
+
+@S3ErrorHandler.common_error_handler("list the buckets")
+@_RETRY
+def list_buckets(client):
+    """Every bucket of the account (S3 lists them in every region)."""
+    return client.get_paginator("list_buckets").paginate().build_full_result().get("Buckets", [])

@@ -2,6 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What each tier means, in one place: every slice reads its sizes from here."""
 
+# Alarm thresholds (alarm_*, per five minutes): a larger tier has more fans, so more errors and throttles are
+# normal there, while the share of failed requests and the p99 latency it tolerates are smaller.
 TIERS = {
     "small": {
         "cloudfront_price_class": "PriceClass_100",
@@ -10,6 +12,13 @@ TIERS = {
         "dynamodb_billing_mode": "PAY_PER_REQUEST",
         "api_throttle_rate": 50,
         "api_throttle_burst": 100,
+        "alarm_function_errors": 5,
+        "alarm_function_throttles": 5,
+        "alarm_api_5xx_percent": 5.0,
+        "alarm_api_latency_p99_ms": 3000,
+        "alarm_cdn_5xx_percent": 5.0,
+        "alarm_table_throttles": 10,
+        "alarm_certificate_days_to_expiry": 30,
     },
     "medium": {
         "cloudfront_price_class": "PriceClass_200",
@@ -18,6 +27,13 @@ TIERS = {
         "dynamodb_billing_mode": "PAY_PER_REQUEST",
         "api_throttle_rate": 200,
         "api_throttle_burst": 400,
+        "alarm_function_errors": 10,
+        "alarm_function_throttles": 10,
+        "alarm_api_5xx_percent": 2.0,
+        "alarm_api_latency_p99_ms": 2000,
+        "alarm_cdn_5xx_percent": 2.0,
+        "alarm_table_throttles": 25,
+        "alarm_certificate_days_to_expiry": 30,
     },
     "large": {
         "cloudfront_price_class": "PriceClass_All",
@@ -26,6 +42,13 @@ TIERS = {
         "dynamodb_billing_mode": "PAY_PER_REQUEST",
         "api_throttle_rate": 1000,
         "api_throttle_burst": 2000,
+        "alarm_function_errors": 25,
+        "alarm_function_throttles": 25,
+        "alarm_api_5xx_percent": 1.0,
+        "alarm_api_latency_p99_ms": 1000,
+        "alarm_cdn_5xx_percent": 1.0,
+        "alarm_table_throttles": 50,
+        "alarm_certificate_days_to_expiry": 30,
     },
 }
 

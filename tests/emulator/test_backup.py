@@ -2,6 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """AWS Backup selections and UpdateBackupPlan (moto has plans, but neither of these)."""
 
+import json
 from datetime import datetime
 
 import pytest
@@ -185,3 +186,61 @@ def test_accounts_are_isolated(aws_client):
     ):
         with aws_error("ResourceNotFoundException"):
             call()
+
+
+@pytest.mark.parametrize(
+    "policy_arn",
+    [
+        "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+        "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+        "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup",
+        "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore",
+    ],
+)
+def test_aws_backup_managed_policies_attach_in_every_account(aws_client, policy_arn):
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    for iam in clients_in_accounts(aws_client, "iam"):
+        iam.create_role(RoleName="backup", AssumeRolePolicyDocument=json.dumps(trust))
+        iam.attach_role_policy(RoleName="backup", PolicyArn=policy_arn)
+
+        [attached] = iam.list_attached_role_policies(RoleName="backup")["AttachedPolicies"]
+        assert attached["PolicyArn"] == policy_arn
+        document = iam.get_policy_version(
+            PolicyArn=policy_arn, VersionId=iam.get_policy(PolicyArn=policy_arn)["Policy"]["DefaultVersionId"]
+        )
+        assert document["PolicyVersion"]["Document"]["Statement"]
+
+
+def test_other_aws_managed_policies_stay_unknown(aws_client):
+    iam = aws_client("iam")
+    with aws_error("NoSuchEntity"):
+        iam.get_policy(PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+
+
+def test_vault_with_key_tags_and_plan_with_lifecycle_round_trip(backup):
+    key = "arn:aws:kms:eu-central-1:123456789012:key/0f580c37-2bde-44cd-b781-5f16aa843aff"
+    vault = backup.create_backup_vault(BackupVaultName="creator", EncryptionKeyArn=key, BackupVaultTags={"a": "1"})
+    rule = {
+        "RuleName": "weekly",
+        "TargetBackupVaultName": "creator",
+        "ScheduleExpression": "cron(0 4 ? * SUN *)",
+        "Lifecycle": {"DeleteAfterDays": 365},
+        "RecoveryPointTags": {"a": "1"},
+        "CopyActions": [{"DestinationBackupVaultArn": vault["BackupVaultArn"], "Lifecycle": {"DeleteAfterDays": 400}}],
+    }
+    created = backup.create_backup_plan(
+        BackupPlan={"BackupPlanName": "creator", "Rules": [rule]}, BackupPlanTags={"b": "2"}
+    )
+    backup.tag_resource(ResourceArn=vault["BackupVaultArn"], Tags={"c": "3"})
+    backup.untag_resource(ResourceArn=vault["BackupVaultArn"], TagKeyList=["a"])
+
+    assert backup.describe_backup_vault(BackupVaultName="creator")["EncryptionKeyArn"] == key
+    assert backup.list_tags(ResourceArn=vault["BackupVaultArn"])["Tags"] == {"c": "3"}
+    assert backup.list_tags(ResourceArn=created["BackupPlanArn"])["Tags"] == {"b": "2"}
+    [stored] = backup.get_backup_plan(BackupPlanId=created["BackupPlanId"])["BackupPlan"]["Rules"]
+    assert {key: stored[key] for key in rule} == rule

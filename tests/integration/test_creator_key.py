@@ -145,7 +145,11 @@ def test_a_policy_and_tags_changed_by_hand_are_put_back(aws, run_key, kms):
     assert result["changes"] == [f"put the policy of key {key_id}", f"tag key {key_id}: remove temporary"]
     assert [operation for operation, unused_account in writes(aws)] == ["PutKeyPolicy", "UntagResource"]
     policy = json.loads(kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
-    assert len(policy["Statement"]) == 2
+    assert [s["Sid"] for s in policy["Statement"]] == [
+        "AccountAdministersTheKey",
+        "CloudFrontDecryptsForTheAccountsDistributions",
+        "CloudWatchPublishesToTheAccountsEncryptedTopics",
+    ]
 
 
 def test_a_key_left_without_its_alias_gets_it_instead_of_a_second_key(aws, run_key, kms):

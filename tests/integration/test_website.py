@@ -22,7 +22,16 @@ HOST_VARS = {
     creator: yaml.safe_load((REPO / f"inventories/local/host_vars/{creator}.yml").read_text()) for creator in CREATORS
 }
 PRICE_CLASSES = {"small": "PriceClass_100", "medium": "PriceClass_200", "large": "PriceClass_All"}
-CREATES = ["CreateHostedZone", "RequestCertificate", "CreateBucket", "CreateDistributionWithTags", "CreateKey"]
+# Each made once per creator, in its region (eu-central-1 in inventories/local) or us-east-1; the second key is
+# the one of the us-east-1 alert topic (role account).
+CREATES = [
+    ("CreateHostedZone", "us-east-1"),
+    ("RequestCertificate", "us-east-1"),
+    ("CreateBucket", "eu-central-1"),
+    ("CreateDistributionWithTags", "us-east-1"),
+    ("CreateKey", "eu-central-1"),
+    ("CreateKey", "us-east-1"),
+]
 
 
 @pytest.fixture
@@ -197,7 +206,11 @@ def test_check_mode_on_new_creators_plans_the_website_and_writes_nothing(organiz
     assert run.returncode == 0, run.stderr
     for creator in CREATORS:
         assert module_result(run, creator, "website")["skipped"] is True
-        assert module_result(run, creator, "creator_key")["skipped"] is True
+        # The creator's key in its region, and the one in us-east-1 for the CloudFront and certificate alarms' topic.
+        assert [key["skipped"] for key in run.results(creator, action="creatorcloud.platform.creator_key")] == [
+            True,
+            True,
+        ]
         plans = [r["msg"] for r in run.results(creator, action="ansible.builtin.debug") if r.get("changed")]
         assert any("skipped the website: the account does not exist yet" in plan for plan in plans)
         assert any(f"creates the key alias/creatorcloud/{creator}" in plan for plan in plans)
@@ -227,7 +240,11 @@ def test_the_website_converges_in_each_creators_own_account(organization, run_pl
         )
         assert_bucket(in_account(account_id, "s3"), facts, account_id, creator, distribution_arn)
 
-        creates = [c["operation"] for c in writes(calls) if c["account"] == account_id and c["operation"] in CREATES]
+        creates = [
+            (c["operation"], c["region"])
+            for c in writes(calls)
+            if c["account"] == account_id and c["operation"] in dict(CREATES)
+        ]
         assert sorted(creates) == sorted(CREATES)
     assert accounts["creator1"] != accounts["creator2"]
     site_writes = [c for c in writes(calls) if c["service"] in SITE_SERVICES]

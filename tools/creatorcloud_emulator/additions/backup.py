@@ -1,6 +1,7 @@
 # Copyright: Contributors to the CreatorCloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""AWS Backup: backup selections and UpdateBackupPlan, on top of moto's backup plans."""
+"""AWS Backup: backup selections and UpdateBackupPlan, on top of moto's backup plans; and AWS's managed
+policies for AWS Backup in IAM, which moto loads only with all the others (MOTO_IAM_LOAD_MANAGED_POLICIES)."""
 
 import json
 import re
@@ -14,6 +15,8 @@ from moto.backup.exceptions import ResourceNotFoundException
 from moto.core.responses import ActionResult
 from moto.core.responses import EmptyResult
 from moto.core.utils import utcnow
+from moto.iam import models as iam_models
+from moto.iam.aws_managed_policies import aws_managed_policies_data
 from moto.moto_api._internal import mock_random
 
 from .common import MotoUrls
@@ -25,6 +28,13 @@ SELECTION_NAME = r"[a-zA-Z0-9\-\_\.]{1,50}"
 IAM_ROLE_ARN = r"arn:aws[a-z-]*:iam::[0-9]{12}:role/.+"
 CONDITION_OPERATORS = ("StringEquals", "StringNotEquals", "StringLike", "StringNotLike")
 SELECTION_SUMMARY = ("SelectionId", "BackupPlanId", "CreationDate", "CreatorRequestId")
+# The policies a role for AWS Backup attaches; loading all of AWS's (about 1,400) would slow every account down.
+BACKUP_MANAGED_POLICIES = (
+    "AWSBackupServiceRolePolicyForBackup",
+    "AWSBackupServiceRolePolicyForRestores",
+    "AWSBackupServiceRolePolicyForS3Backup",
+    "AWSBackupServiceRolePolicyForS3Restore",
+)
 
 
 class BackupBackend(MotoUrls, models.BackupBackend):
@@ -149,7 +159,27 @@ class BackupResponse(responses.BackupResponse):
         return EmptyResult()
 
 
+def _with_backup_policies(init_aws_policies, policy_data):
+    """IAMBackend._init_aws_policies that also gives every account the AWS Backup policies of `policy_data`."""
+
+    def init(backend):
+        policies = init_aws_policies(backend)
+        known = {policy.name for policy in policies}
+        return policies + [
+            iam_models.AWSManagedPolicy.from_data(name, backend.account_id, backend.region_name, data)
+            for name, data in policy_data.items()
+            if name not in known
+        ]
+
+    return init
+
+
 def register():
-    """Build BackupBackend for AWS Backup and answer its requests with BackupResponse."""
+    """Build BackupBackend for AWS Backup and answer its requests with BackupResponse; add the Backup policies."""
     use_backend(models.backup_backends, BackupBackend)
     route([urls.url_paths], responses.BackupResponse, BackupResponse)
+    every_policy = json.loads(aws_managed_policies_data)
+    policy_data = {name: every_policy[name] for name in BACKUP_MANAGED_POLICIES}
+    iam_models.IAMBackend._init_aws_policies = _with_backup_policies(
+        iam_models.IAMBackend._init_aws_policies, policy_data
+    )
