@@ -10,15 +10,22 @@ unless the spec names it for removal and sets delete_data.
 
 The whole run is planned before the first write: a key schema or index that AWS cannot change
 in place fails the run before anything is changed.
+
+A restore (module table_restore) switches a logical table to a restored table under another
+name. It records the switch in the creator's account, in the SSM parameter
+/creatorcloud/<creator>/tables ({logical name: physical name}); this converge reads it and
+converges (and names in `names`) the switched table, so later runs keep serving the restored data.
 """
 
 import functools
+import json
 import re
 import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import dynamodb
+from ansible_collections.creatorcloud.platform.plugins.module_utils import ssm
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import advice_for
@@ -26,15 +33,69 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.converge imp
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tiers import tier_settings
 
 COMPONENT = "tables"
 LOGICAL_NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,63}$")
 POLL_SECONDS = 2
 
+# no_log=False: "key" in these names means a table key, not a secret.
+KEY_OPTIONS = dict(name=dict(type="str", required=True), type=dict(type="str", choices=["S", "N", "B"], default="S"))
+INDEX_OPTIONS = dict(
+    name=dict(type="str", required=True),
+    partition_key=dict(type="dict", required=True, no_log=False, options=KEY_OPTIONS),
+    sort_key=dict(type="dict", no_log=False, options=KEY_OPTIONS),
+    projection=dict(type="str", choices=["ALL", "KEYS_ONLY", "INCLUDE"], default="ALL"),
+    non_key_attributes=dict(type="list", elements="str", default=[], no_log=False),
+)
+TABLE_OPTIONS = dict(
+    name=dict(type="str", required=True),
+    partition_key=dict(type="dict", required=True, no_log=False, options=KEY_OPTIONS),
+    sort_key=dict(type="dict", no_log=False, options=KEY_OPTIONS),
+    global_secondary_indexes=dict(type="list", elements="dict", default=[], options=INDEX_OPTIONS),
+    ttl_attribute=dict(type="str"),
+    stream=dict(type="str", choices=["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"]),
+    backup=dict(type="bool", default=False),
+)
+
 
 def physical_table_name(creator, logical_name):
     """The table's name in the creator's account: creatorcloud-<creator>-<logical name in lower case>."""
     return resource_name(creator, logical_name.lower())
+
+
+def active_tables_parameter(creator):
+    """The SSM parameter that names the table a restore switched each logical table to."""
+    return f"/creatorcloud/{creator}/tables"
+
+
+def read_active_tables(ssm_client, creator):
+    """{logical name: physical name} of the tables a restore switched; {} when none was."""
+    name = active_tables_parameter(creator)
+    value = ssm.get_parameter_value(ssm_client, name)
+    if value is None:
+        return {}
+    try:
+        active = json.loads(value)
+    except ValueError:
+        active = None
+    if not isinstance(active, dict):
+        raise ConvergeError(
+            f"SSM parameter {name} is {value!r}, not a JSON object of logical to physical table names: "
+            "restore its last version (aws ssm get-parameter-history) or delete it to use the standard names",
+            [],
+        )
+    return active
+
+
+def billing_of(params):
+    """The billing mode and capacities: the parameters where given, else the tier's."""
+    tier = tier_settings(params["tier"])
+    return {
+        "billing_mode": params["billing_mode"] or tier["dynamodb_billing_mode"],
+        "read_capacity": params["read_capacity"] or tier.get("dynamodb_read_capacity"),
+        "write_capacity": params["write_capacity"] or tier.get("dynamodb_write_capacity"),
+    }
 
 
 def key_attributes(item):
@@ -294,18 +355,20 @@ def index_gone(table, index_name):
 class Tables:
     """The converge of one creator's tables. `desired` holds the module's parameters."""
 
-    def __init__(self, client, desired, check_mode, sleep=time.sleep, clock=time.monotonic):
+    def __init__(self, client, desired, check_mode, sleep=time.sleep, clock=time.monotonic, active=None, changes=None):
         self.client = client
         self.desired = desired
-        self.changes = Changes(check_mode)
+        self.active = active or {}
+        # A restore shares its Changes, so a failure reports everything the restore already did.
+        self.changes = changes or Changes(check_mode)
         self.sleep = sleep
         self.clock = clock
         self.billing = {key: desired[key] for key in ("read_capacity", "write_capacity")}
         self.billing["mode"] = desired["billing_mode"]
 
     def name_of(self, logical_name):
-        """The physical name of a logical table name."""
-        return physical_table_name(self.desired["creator"], logical_name)
+        """The physical name of a logical table name: the table a restore switched to, else the standard name."""
+        return self.active.get(logical_name) or physical_table_name(self.desired["creator"], logical_name)
 
     def converge(self):
         """Plan, and apply unless in check mode. Returns (changed, before, after, unmanaged)."""
@@ -460,16 +523,23 @@ class Tables:
 
     def _wait(self, name, what, ready):
         """Poll the table until `ready(description)`; fail with a clear message after wait_timeout seconds."""
-        timeout = self.desired["wait_timeout"]
-        deadline = self.clock() + timeout
-        while True:
-            table = dynamodb.describe_table(self.client, name)
-            if table is not None and ready(table):
-                return
-            if self.clock() >= deadline:
-                status = table["TableStatus"] if table else "missing"
-                self.changes.fail(
-                    f"waited {timeout} seconds for {what} (table {name} is {status}): AWS is still working on it; "
-                    "run again later, the next run continues from there"
-                )
-            self.sleep(POLL_SECONDS)
+        wait_for_table(self, name, what, ready, self.desired["wait_timeout"])
+
+
+def wait_for_table(converge, name, what, ready, timeout):
+    """Poll table `name` until `ready(description)`, with the client, changes, sleep and clock of `converge`.
+
+    Fails with a clear message, and what the run already changed, after `timeout` seconds.
+    """
+    deadline = converge.clock() + timeout
+    while True:
+        table = dynamodb.describe_table(converge.client, name)
+        if table is not None and ready(table):
+            return
+        if converge.clock() >= deadline:
+            status = table["TableStatus"] if table else "missing"
+            converge.changes.fail(
+                f"waited {timeout} seconds for {what} (table {name} is {status}): AWS is still working on it; "
+                "run again later, the next run continues from there"
+            )
+        converge.sleep(POLL_SECONDS)

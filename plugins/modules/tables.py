@@ -11,6 +11,9 @@ description:
     DynamoDB table per entry of O(tables). A table's name in AWS is C(creatorcloud-<creator>-<name in lower case>),
     for example C(creatorcloud-creator1-users) for the logical name C(Users); RV(names) maps each logical name to
     it, so the API's functions can find their tables.
+  - After a restore (module M(creatorcloud.platform.table_restore)) switched a logical table to a restored table,
+    the SSM parameter C(/creatorcloud/<creator>/tables) (JSON, logical name to table name) names it; the module
+    reads that parameter and ensures, and names in RV(names), the switched table instead of the standard name.
   - Every table gets point-in-time recovery, deletion protection, encryption at rest with O(kms_key_arn), the
     billing mode of O(billing_mode), the tags C(creatorcloud:creator=<creator>), C(creatorcloud:component=tables)
     and, for tables with O(tables[].backup), C(creatorcloud:backup=true), which the backup plan selects.
@@ -216,7 +219,7 @@ tables:
       tags: {"creatorcloud:creator": creator1, "creatorcloud:component": tables, "creatorcloud:backup": "true"}
       unmanaged_indexes: []
 names:
-  description: The physical name of each declared table, by logical name.
+  description: The physical name of each declared table, by logical name (the restored table after a restore switch).
   returned: always
   type: dict
   sample: {Users: creatorcloud-creator1-users}
@@ -235,8 +238,10 @@ changes:
     - turn on point-in-time recovery of table creatorcloud-creator1-users
 """
 
+from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import TABLE_OPTIONS
 from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import Tables
-from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import physical_table_name
+from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import billing_of
+from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import read_active_tables
 from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import spec_errors
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
@@ -246,36 +251,7 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_sess
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tiers import tier_settings
-
-# no_log=False: "key" in these names means a table key, not a secret.
-KEY_OPTIONS = dict(name=dict(type="str", required=True), type=dict(type="str", choices=["S", "N", "B"], default="S"))
-INDEX_OPTIONS = dict(
-    name=dict(type="str", required=True),
-    partition_key=dict(type="dict", required=True, no_log=False, options=KEY_OPTIONS),
-    sort_key=dict(type="dict", no_log=False, options=KEY_OPTIONS),
-    projection=dict(type="str", choices=["ALL", "KEYS_ONLY", "INCLUDE"], default="ALL"),
-    non_key_attributes=dict(type="list", elements="str", default=[], no_log=False),
-)
-TABLE_OPTIONS = dict(
-    name=dict(type="str", required=True),
-    partition_key=dict(type="dict", required=True, no_log=False, options=KEY_OPTIONS),
-    sort_key=dict(type="dict", no_log=False, options=KEY_OPTIONS),
-    global_secondary_indexes=dict(type="list", elements="dict", default=[], options=INDEX_OPTIONS),
-    ttl_attribute=dict(type="str"),
-    stream=dict(type="str", choices=["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"]),
-    backup=dict(type="bool", default=False),
-)
-
-
-def billing_of(params):
-    """The billing mode and capacities: the parameters where given, else the tier's."""
-    tier = tier_settings(params["tier"])
-    return {
-        "billing_mode": params["billing_mode"] or tier["dynamodb_billing_mode"],
-        "read_capacity": params["read_capacity"] or tier.get("dynamodb_read_capacity"),
-        "write_capacity": params["write_capacity"] or tier.get("dynamodb_write_capacity"),
-    }
+from ansible_collections.creatorcloud.platform.plugins.module_utils.ssm import AnsibleSSMError
 
 
 def billing_error(params):
@@ -320,12 +296,14 @@ def main():
         module.fail_json(msg=f"creator {params['creator']}: " + "; ".join(errors), errors=errors)
 
     try:
-        tables = Tables(CreatorSession.from_params(module).client("dynamodb"), params, module.check_mode)
+        session = CreatorSession.from_params(module)
+        active = read_active_tables(session.client("ssm"), params["creator"])
+        tables = Tables(session.client("dynamodb"), params, module.check_mode, active=active)
         changed, before, after, unmanaged = tables.converge()
-    except (ConvergeError, AnsibleCreatorSessionError) as e:
+    except (ConvergeError, AnsibleCreatorSessionError, AnsibleSSMError) as e:
         module.fail_converge(f"creator {params['creator']}", e.message, getattr(e, "changes", []), e.exception)
 
-    names = {spec["name"]: physical_table_name(params["creator"], spec["name"]) for spec in params["tables"]}
+    names = {spec["name"]: tables.name_of(spec["name"]) for spec in params["tables"]}
     module.exit_json(
         changed=changed,
         tables=after,

@@ -276,3 +276,31 @@ def test_an_index_missing_from_the_spec_goes_only_with_delete_data(tabled, run_p
     assert writes(aws.calls()) == [("dynamodb", "UpdateTable")]
     indexes = dynamodb.describe_table(TableName=NAMES["Users"])["Table"]["GlobalSecondaryIndexes"]
     assert [index["IndexName"] for index in indexes] == ["email-index"]
+
+
+def test_a_restore_switch_in_ssm_names_the_table_converged_and_reported(
+    tabled, account, run_playbook, aws, dynamodb, creator_client
+):
+    ssm = creator_client(account[0], "ssm")
+    restored = f"{NAMES['Events']}-r20261125T140000"
+    ssm.put_parameter(Name=f"/creatorcloud/{CREATOR}/tables", Value=json.dumps({"Events": restored}), Type="String")
+    aws.reset_calls()
+
+    run = run_playbook(PLAYBOOK)
+
+    assert run.returncode == 0, run.failure_messages(CREATOR)
+    assert module_result(run)["names"] == {**NAMES, "Events": restored}
+    assert NAMES["Events"] in module_result(run)["unmanaged"]
+    assert dynamodb.describe_table(TableName=restored)["Table"]["TableStatus"] == "ACTIVE"
+    assert ("ssm", "PutParameter") not in writes(aws.calls())
+
+
+def test_a_malformed_switch_parameter_fails_naming_it(tabled, account, run_playbook, creator_client):
+    ssm = creator_client(account[0], "ssm")
+    ssm.put_parameter(Name=f"/creatorcloud/{CREATOR}/tables", Value="[not json", Type="String")
+
+    run = run_playbook(PLAYBOOK)
+
+    assert run.returncode != 0
+    [message] = run.failure_messages(CREATOR)
+    assert f"/creatorcloud/{CREATOR}/tables is '[not json'" in message

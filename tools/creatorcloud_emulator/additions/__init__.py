@@ -10,6 +10,7 @@ from . import cloudfront_policies
 from . import cognito_mail
 from . import cognito_srp
 from . import dynamodb
+from . import dynamodb_pitr
 from . import ivs
 from . import ivschat
 from . import policy_conditions
@@ -25,6 +26,7 @@ def register():
     ivschat.register()
     policy_conditions.register()
     dynamodb.register()
+    dynamodb_pitr.register()
     awslambda.register()
     cognito_srp.register()
     cognito_mail.register()
