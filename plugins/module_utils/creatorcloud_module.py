@@ -3,7 +3,10 @@
 """AnsibleAWSModule for CreatorCloud modules: names our collection in the user agent."""
 
 from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 
 CREATORCLOUD_COLLECTION_NAME = "creatorcloud.platform"
 CREATORCLOUD_COLLECTION_VERSION = "0.1.0"
@@ -27,3 +30,23 @@ class CreatorCloudModule(AnsibleAWSModule):
         if exception is not None:
             self.fail_json_aws(exception, msg=text, changes=changes)
         self.fail_json(msg=text, changes=changes)
+
+    def fail_on_errors(self, subject, errors):
+        """Fail before any AWS call when the input has `errors`, each naming a field and its value."""
+        if errors:
+            self.fail_json(msg=f"{subject}: " + "; ".join(errors), errors=errors)
+
+    def run_converge(self, subject, run):
+        """`run()` a slice's work and return its result; a failed call fails the module naming what had changed.
+
+        A step that failed raises ConvergeError (with the `changes` already made); a service's error or a
+        creator session that cannot be made is an AnsibleAWSError.
+        """
+        try:
+            return run()
+        except (ConvergeError, AnsibleAWSError) as e:
+            return self.fail_converge(subject, e.message, getattr(e, "changes", []), e.exception)
+
+    def exit_converged(self, changes, changed, before, after, **results):
+        """Exit with the slice's `results`, the writes it made (or planned, in check mode) and the diff of its state."""
+        self.exit_json(changed=changed, changes=changes.made, diff=dict(before=before, after=after), **results)

@@ -280,12 +280,10 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._api_converg
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_converge import describe
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import functions_errors
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import retention_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import domain_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import AnsibleCreatorSessionError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
@@ -347,22 +345,11 @@ def main():
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
     params = dict(module.params, region=module.region, tags=module.params["tags"] or {})
 
-    errors = validation_errors(params)
-    if errors:
-        module.fail_json(msg=f"creator {params['creator']}: " + "; ".join(errors), errors=errors)
+    module.fail_on_errors(f"creator {params['creator']}", validation_errors(params))
 
     api = Api(ApiClients(CreatorSession.from_params(module)), params, module.check_mode)
-    try:
-        changed, before, after = api.converge()
-    except (ConvergeError, AnsibleCreatorSessionError) as e:
-        module.fail_converge(f"creator {params['creator']}", e.message, getattr(e, "changes", []), e.exception)
-
-    module.exit_json(
-        changed=changed,
-        api=api.result,
-        changes=api.changes.made,
-        diff=dict(before=describe(before), after=describe(after)),
-    )
+    changed, before, after = module.run_converge(f"creator {params['creator']}", api.converge)
+    module.exit_converged(api.changes, changed, describe(before), describe(after), api=api.result)
 
 
 if __name__ == "__main__":

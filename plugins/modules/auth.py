@@ -166,7 +166,6 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_client
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_converge import Auth
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_converge import describe
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_converge import summary
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import domain_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import email_error
@@ -228,22 +227,12 @@ def main():
             params["region"], params["account_id"], params["post_confirmation_function"]
         )
 
-    errors = validation_errors(params)
-    if errors:
-        module.fail_json(msg=f"creator {params['creator']}: " + "; ".join(errors), errors=errors)
+    module.fail_on_errors(f"creator {params['creator']}", validation_errors(params))
 
     auth = Auth(CreatorSession.from_params(module).client("cognito-idp"), params, module.check_mode)
-    try:
-        changed, before, after = auth.converge()
-    except ConvergeError as e:
-        module.fail_converge(f"creator {params['creator']}", e.message, e.changes, e.exception)
-
-    module.exit_json(
-        changed=changed,
-        auth=summary(after, params["region"], auth.invited),
-        changes=auth.changes.made,
-        diff=dict(before=describe(before), after=describe(after)),
-    )
+    changed, before, after = module.run_converge(f"creator {params['creator']}", auth.converge)
+    summarised = summary(after, params["region"], auth.invited)
+    module.exit_converged(auth.changes, changed, describe(before), describe(after), auth=summarised)
 
 
 if __name__ == "__main__":

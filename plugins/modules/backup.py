@@ -193,11 +193,9 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._backup_conv
 from ansible_collections.creatorcloud.platform.plugins.module_utils._backup_converge import retention_errors
 from ansible_collections.creatorcloud.platform.plugins.module_utils._backup_converge import summary
 from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import kms_key_arn_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import AnsibleCreatorSessionError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
@@ -232,11 +230,9 @@ def main():
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
     params = dict(module.params, region=module.region, tags=module.params["tags"] or {})
 
-    errors = validation_errors(params)
-    if errors:
-        module.fail_json(msg=f"creator {params['creator']}: " + "; ".join(errors), errors=errors)
+    module.fail_on_errors(f"creator {params['creator']}", validation_errors(params))
 
-    try:
+    def make_backup():
         session = CreatorSession.from_params(module)
         clients = SimpleNamespace(
             backup=session.client("backup"),
@@ -244,17 +240,12 @@ def main():
             s3=session.client("s3"),
             dynamodb=session.client("dynamodb"),
         )
-        backup = Backup(clients, params, module.check_mode)
-        changed, before, after, fixed = backup.converge()
-    except (ConvergeError, AnsibleCreatorSessionError) as e:
-        module.fail_converge(f"creator {params['creator']}", e.message, getattr(e, "changes", []), e.exception)
+        return Backup(clients, params, module.check_mode)
 
-    module.exit_json(
-        changed=changed,
-        backup=summary(after, params, fixed),
-        changes=backup.changes.made,
-        diff=dict(before=describe(before), after=describe(after)),
-    )
+    backup = module.run_converge(f"creator {params['creator']}", make_backup)
+    changed, before, after, fixed = module.run_converge(f"creator {params['creator']}", backup.converge)
+    summarised = summary(after, params, fixed)
+    module.exit_converged(backup.changes, changed, describe(before), describe(after), backup=summarised)
 
 
 if __name__ == "__main__":

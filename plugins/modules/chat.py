@@ -131,11 +131,9 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._chat_conver
 from ansible_collections.creatorcloud.platform.plugins.module_utils._chat_converge import describe
 from ansible_collections.creatorcloud.platform.plugins.module_utils._chat_converge import limit_errors
 from ansible_collections.creatorcloud.platform.plugins.module_utils._chat_converge import summary
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import AnsibleCreatorSessionError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
@@ -164,23 +162,15 @@ def main():
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
     params = dict(module.params, region=module.region, tags=module.params["tags"] or {})
 
-    errors = validation_errors(params)
-    if errors:
-        module.fail_json(msg=f"creator {params['creator']}: " + "; ".join(errors), errors=errors)
+    module.fail_on_errors(f"creator {params['creator']}", validation_errors(params))
 
-    try:
+    def make_chat():
         session = CreatorSession.from_params(module)
-        chat = Chat(session.client("ivschat"), session.client("logs"), params, module.check_mode)
-        changed, before, after = chat.converge()
-    except (ConvergeError, AnsibleCreatorSessionError) as e:
-        module.fail_converge(f"creator {params['creator']}", e.message, getattr(e, "changes", []), e.exception)
+        return Chat(session.client("ivschat"), session.client("logs"), params, module.check_mode)
 
-    module.exit_json(
-        changed=changed,
-        chat=summary(after),
-        changes=chat.changes.made,
-        diff=dict(before=describe(before), after=describe(after)),
-    )
+    chat = module.run_converge(f"creator {params['creator']}", make_chat)
+    changed, before, after = module.run_converge(f"creator {params['creator']}", chat.converge)
+    module.exit_converged(chat.changes, changed, describe(before), describe(after), chat=summary(after))
 
 
 if __name__ == "__main__":

@@ -109,11 +109,9 @@ changes:
 """
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils._creator_key import CreatorKey
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import AnsibleCreatorSessionError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
@@ -138,17 +136,14 @@ def main():
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
     params = dict(module.params, tags=module.params["tags"] or {})
 
-    errors = validation_errors(params)
-    if errors:
-        module.fail_json(msg=f"creator {params['creator']}: " + "; ".join(errors), errors=errors)
+    module.fail_on_errors(f"creator {params['creator']}", validation_errors(params))
 
-    try:
-        key = CreatorKey(CreatorSession.from_params(module).client("kms"), params, module.check_mode)
-        changed, before, after = key.converge()
-    except (ConvergeError, AnsibleCreatorSessionError) as e:
-        module.fail_converge(f"creator {params['creator']}", e.message, getattr(e, "changes", []), e.exception)
-
-    module.exit_json(changed=changed, key=after, changes=key.changes.made, diff=dict(before=before, after=after))
+    subject = f"creator {params['creator']}"
+    key = module.run_converge(
+        subject, lambda: CreatorKey(CreatorSession.from_params(module).client("kms"), params, module.check_mode)
+    )
+    changed, before, after = module.run_converge(subject, key.converge)
+    module.exit_converged(key.changes, changed, before, after, key=after)
 
 
 if __name__ == "__main__":

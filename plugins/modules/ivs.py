@@ -152,11 +152,9 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._ivs_converg
 from ansible_collections.creatorcloud.platform.plugins.module_utils._ivs_converge import describe
 from ansible_collections.creatorcloud.platform.plugins.module_utils._ivs_converge import summary
 from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import kms_key_arn_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import AnsibleCreatorSessionError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
@@ -199,24 +197,16 @@ def main():
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
     params = dict(module.params, region=module.region, tags=module.params["tags"] or {})
 
-    errors = validation_errors(params)
-    if errors:
-        module.fail_json(msg=f"creator {params['creator']}: " + "; ".join(errors), errors=errors)
+    module.fail_on_errors(f"creator {params['creator']}", validation_errors(params))
 
-    try:
+    def make_streaming():
+        """The converger; every stream key value the run learns is masked by Ansible wherever it might appear."""
         clients = LiveStreamingClients(CreatorSession.from_params(module))
-        # Every stream key value the run learns is masked by Ansible wherever it might appear.
-        streaming = LiveStreaming(clients, params, module.check_mode, module.no_log_values.add)
-        changed, before, after = streaming.converge()
-    except (ConvergeError, AnsibleCreatorSessionError) as e:
-        module.fail_converge(f"creator {params['creator']}", e.message, getattr(e, "changes", []), e.exception)
+        return LiveStreaming(clients, params, module.check_mode, module.no_log_values.add)
 
-    module.exit_json(
-        changed=changed,
-        ivs=summary(after),
-        changes=streaming.changes.made,
-        diff=dict(before=describe(before), after=describe(after)),
-    )
+    streaming = module.run_converge(f"creator {params['creator']}", make_streaming)
+    changed, before, after = module.run_converge(f"creator {params['creator']}", streaming.converge)
+    module.exit_converged(streaming.changes, changed, describe(before), describe(after), ivs=summary(after))
 
 
 if __name__ == "__main__":

@@ -218,13 +218,11 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._monitoring_
 from ansible_collections.creatorcloud.platform.plugins.module_utils._monitoring_converge import Monitoring
 from ansible_collections.creatorcloud.platform.plugins.module_utils._monitoring_converge import describe
 from ansible_collections.creatorcloud.platform.plugins.module_utils._monitoring_converge import threshold_errors
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import email_list_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import GLOBAL_REGION
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import AnsibleCreatorSessionError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
@@ -287,26 +285,18 @@ def main():
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
     desired = desired_state(module)
 
-    errors = validation_errors(desired)
-    if errors:
-        module.fail_json(msg=f"creator {desired['creator']}: " + "; ".join(errors), errors=errors)
-
-    try:
-        session = CreatorSession.from_params(module)
-        monitoring = Monitoring(clients(session, desired["region"]), desired, module.check_mode)
-        changed, before, after = monitoring.converge()
-    except (ConvergeError, AnsibleCreatorSessionError) as e:
-        module.fail_converge(f"creator {desired['creator']}", e.message, getattr(e, "changes", []), e.exception)
+    subject = f"creator {desired['creator']}"
+    module.fail_on_errors(subject, validation_errors(desired))
+    monitoring = module.run_converge(
+        subject,
+        lambda: Monitoring(clients(CreatorSession.from_params(module), desired["region"]), desired, module.check_mode),
+    )
+    changed, before, after = module.run_converge(subject, monitoring.converge)
 
     summary = monitoring.summary(after)
     if summary["global_topic_arn"] != summary["topic_arn"] and not desired["global_kms_key_id"]:
         module.warn(f"creator {desired['creator']}: the us-east-1 alert topic is not encrypted: set global_kms_key_id")
-    module.exit_json(
-        changed=changed,
-        monitoring=summary,
-        changes=monitoring.changes.made,
-        diff=dict(before=describe(before), after=describe(after)),
-    )
+    module.exit_converged(monitoring.changes, changed, describe(before), describe(after), monitoring=summary)
 
 
 if __name__ == "__main__":

@@ -106,10 +106,8 @@ changes:
 import time
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils._table_backup import TableBackups
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import AnsibleCreatorSessionError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
@@ -136,25 +134,19 @@ def main():
     )
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
     params = dict(module.params)
-    errors = validation_errors(params)
-    if errors:
-        module.fail_json(msg=f"creator {params['creator']}: " + "; ".join(errors), errors=errors)
+    module.fail_on_errors(f"creator {params['creator']}", validation_errors(params))
     params["bucket"] = params["bucket"] or backup_bucket_name(params["creator"], params["account_id"])
 
-    try:
+    def make_backups():
         session = CreatorSession.from_params(module)
-        backups = TableBackups(session.client("dynamodb"), session.client("s3"), params, module.check_mode)
-        report = backups.run(time.gmtime())
-    except (ConvergeError, AnsibleCreatorSessionError) as e:
-        module.fail_converge(f"creator {params['creator']}", e.message, getattr(e, "changes", []), e.exception)
+        return TableBackups(session.client("dynamodb"), session.client("s3"), params, module.check_mode)
 
-    module.exit_json(
-        changed=bool(backups.changes.made),
-        backups=report,
-        bucket=params["bucket"],
-        changes=backups.changes.made,
-        diff=dict(before={}, after={name: item["backup"]["name"] for name, item in report.items()}),
-    )
+    backups = module.run_converge(f"creator {params['creator']}", make_backups)
+    report = module.run_converge(f"creator {params['creator']}", lambda: backups.run(time.gmtime()))
+    # A backup adds to what exists and replaces nothing: the diff shows the backups made (or planned).
+    made = {name: item["backup"]["name"] for name, item in report.items()}
+    changed = bool(backups.changes.made)
+    module.exit_converged(backups.changes, changed, {}, made, backups=report, bucket=params["bucket"])
 
 
 if __name__ == "__main__":

@@ -190,15 +190,12 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._table_resto
 from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import TABLE_OPTIONS
 from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import billing_of
 from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import table_spec_errors
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import AnsibleCreatorSessionError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
-from ansible_collections.creatorcloud.platform.plugins.module_utils.ssm import AnsibleSSMError
 
 
 def validated_tables(tables):
@@ -240,9 +237,7 @@ def main():
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
     tables, errors = validated_tables(module.params["tables"])
     params = dict(module.params, tables=tables, tags=module.params["tags"] or {})
-    errors += validation_errors(params)
-    if errors:
-        module.fail_json(msg=f"creator {params['creator']}: " + "; ".join(errors), errors=errors)
+    module.fail_on_errors(f"creator {params['creator']}", errors + validation_errors(params))
     params["tables_options"] = dict(
         billing_of(dict(params, billing_mode=None, read_capacity=None, write_capacity=None)),
         tables=tables,
@@ -252,21 +247,15 @@ def main():
         wait_timeout=params["wait_timeout"],
     )
 
-    try:
+    def make_restore():
         session = CreatorSession.from_params(module)
-        restore = TableRestore(session.client("dynamodb"), session.client("ssm"), params, module.check_mode)
-        report = restore.run()
-    except (ConvergeError, AnsibleCreatorSessionError, AnsibleSSMError) as e:
-        module.fail_converge(f"creator {params['creator']}", e.message, getattr(e, "changes", []), e.exception)
+        return TableRestore(session.client("dynamodb"), session.client("ssm"), params, module.check_mode)
 
+    restore = module.run_converge(f"creator {params['creator']}", make_restore)
+    report = module.run_converge(f"creator {params['creator']}", restore.run)
     before = {"tables": {params["table"]: report["switch"]["from"]}}
     after = {"tables": {params["table"]: report["switch"]["to"]}}
-    module.exit_json(
-        changed=bool(restore.changes.made),
-        restore=report,
-        changes=restore.changes.made,
-        diff=dict(before=before, after=after),
-    )
+    module.exit_converged(restore.changes, bool(restore.changes.made), before, after, restore=report)
 
 
 if __name__ == "__main__":

@@ -243,15 +243,12 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._tables impo
 from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import billing_of
 from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import read_active_tables
 from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import spec_errors
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import AnsibleCreatorSessionError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
-from ansible_collections.creatorcloud.platform.plugins.module_utils.ssm import AnsibleSSMError
 
 
 def billing_error(params):
@@ -291,27 +288,17 @@ def main():
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
     params = dict(module.params, tags=module.params["tags"] or {}, **billing_of(module.params))
 
-    errors = validation_errors(params)
-    if errors:
-        module.fail_json(msg=f"creator {params['creator']}: " + "; ".join(errors), errors=errors)
+    module.fail_on_errors(f"creator {params['creator']}", validation_errors(params))
 
-    try:
+    def make_tables():
         session = CreatorSession.from_params(module)
         active = read_active_tables(session.client("ssm"), params["creator"])
-        tables = Tables(session.client("dynamodb"), params, module.check_mode, active=active)
-        changed, before, after, unmanaged = tables.converge()
-    except (ConvergeError, AnsibleCreatorSessionError, AnsibleSSMError) as e:
-        module.fail_converge(f"creator {params['creator']}", e.message, getattr(e, "changes", []), e.exception)
+        return Tables(session.client("dynamodb"), params, module.check_mode, active=active)
 
+    tables = module.run_converge(f"creator {params['creator']}", make_tables)
+    changed, before, after, unmanaged = module.run_converge(f"creator {params['creator']}", tables.converge)
     names = {spec["name"]: tables.name_of(spec["name"]) for spec in params["tables"]}
-    module.exit_json(
-        changed=changed,
-        tables=after,
-        names=names,
-        unmanaged=unmanaged,
-        changes=tables.changes.made,
-        diff=dict(before=before, after=after),
-    )
+    module.exit_converged(tables.changes, changed, before, after, tables=after, names=names, unmanaged=unmanaged)
 
 
 if __name__ == "__main__":

@@ -190,7 +190,6 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._website_con
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_converge import describe
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_converge import summary
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_headers import connect_source_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import domain_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
@@ -237,22 +236,12 @@ def main():
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
     params = dict(module.params, region=module.region, tags=module.params["tags"] or {})
 
-    errors = validation_errors(params, module.check_mode)
-    if errors:
-        module.fail_json(msg=f"creator {params['creator']}: " + "; ".join(errors), errors=errors)
+    module.fail_on_errors(f"creator {params['creator']}", validation_errors(params, module.check_mode))
 
     website = Website(WebsiteClients(CreatorSession.from_params(module)), params, module.check_mode)
-    try:
-        changed, before, after = website.converge()
-    except ConvergeError as e:
-        module.fail_converge(f"creator {params['creator']}", e.message, e.changes, e.exception)
-
-    module.exit_json(
-        changed=changed,
-        website=summary(after, params["kms_key_arn"]),
-        changes=website.changes.made,
-        diff=dict(before=describe(before), after=describe(after)),
-    )
+    changed, before, after = module.run_converge(f"creator {params['creator']}", website.converge)
+    summarised = summary(after, params["kms_key_arn"])
+    module.exit_converged(website.changes, changed, describe(before), describe(after), website=summarised)
 
 
 if __name__ == "__main__":
