@@ -108,6 +108,7 @@ bench: venv node
 	$(PY) tools/bench_backend.py
 	$(PY) tools/bench_chat.py
 	$(PY) tools/bench_restore.py
+	$(PY) tools/bench_update.py
 
 clean:
 	-$(GATEWAY) down

@@ -9,6 +9,7 @@ starts, AWS read and write calls (from the emulator's call log). Prints JSON and
 
 import argparse
 import collections
+import contextlib
 import json
 import os
 import sys
@@ -60,18 +61,47 @@ def module_starts(playbook_run):
     return starts
 
 
+def call_counts(emulator):
+    """AWS reads, writes and calls per operation from the emulator's call log since its last reset."""
+    calls = emulator.calls()
+    return {
+        "aws_read_calls": calls["reads"],
+        "aws_write_calls": calls["writes"],
+        "calls_by_operation": dict(
+            sorted(collections.Counter(f"{c['service']}:{c['operation']}" for c in calls["calls"]).items())
+        ),
+    }
+
+
+@contextlib.contextmanager
+def fresh_emulator():
+    """A new emulator on a free port and the environment for ansible-playbook to use it; stopped on exit."""
+    state = Path(tempfile.mkdtemp(prefix="creatorcloud-bench-"))
+    emulator = launcher.start(launcher.free_port(), log_path=state / "emulator.log")
+    env = dict(os.environ, CREATORCLOUD_AWS_ENDPOINT=emulator.endpoint_url, ANSIBLE_CONFIG=str(REPO / "ansible.cfg"))
+    try:
+        yield emulator, env
+    finally:
+        launcher.stop(emulator.pid)
+
+
+def timed_run(playbook, args, inventory, env, emulator):
+    """Run the playbook with an empty call log; (run, wall seconds). A failed run ends the benchmark."""
+    emulator.reset_calls()
+    started = time.monotonic()
+    completed = run(playbook, *args, inventory=inventory, env=env)
+    wall = time.monotonic() - started
+    if completed.returncode != 0:
+        raise SystemExit(f"{playbook} {' '.join(args)} failed:\n{completed.stderr}")
+    return completed, wall
+
+
 def measure(playbook, inventory, limit, env, emulator):
     args = ["-l", limit] if limit else []
     first = run(playbook, *args, inventory=inventory, env=env)
     if first.returncode != 0:
         raise SystemExit(f"the converging run of {playbook} failed:\n{first.stderr}")
-    emulator.reset_calls()
-    started = time.monotonic()
-    second = run(playbook, *args, inventory=inventory, env=env)
-    wall = time.monotonic() - started
-    if second.returncode != 0:
-        raise SystemExit(f"the no-op run of {playbook} failed:\n{second.stderr}")
-    calls = emulator.calls()
+    second, wall = timed_run(playbook, args, inventory, env, emulator)
     hosts = sorted(second.stats)
     return {
         "playbook": playbook,
@@ -81,11 +111,7 @@ def measure(playbook, inventory, limit, env, emulator):
         "changed": sum(second.changed(host) for host in hosts),
         "wall_seconds": round(wall, 2),
         "module_starts": module_starts(second),
-        "aws_read_calls": calls["reads"],
-        "aws_write_calls": calls["writes"],
-        "calls_by_operation": dict(
-            sorted(collections.Counter(f"{c['service']}:{c['operation']}" for c in calls["calls"]).items())
-        ),
+        **call_counts(emulator),
     }
 
 
@@ -113,16 +139,11 @@ def main(argv=None):
     parser.add_argument("--output", help="also write the JSON result to this file")
     args = parser.parse_args(argv)
 
-    state = Path(tempfile.mkdtemp(prefix="creatorcloud-bench-"))
-    emulator = launcher.start(launcher.free_port(), log_path=state / "emulator.log")
-    env = dict(os.environ, CREATORCLOUD_AWS_ENDPOINT=emulator.endpoint_url, ANSIBLE_CONFIG=str(REPO / "ansible.cfg"))
-    try:
+    with fresh_emulator() as (emulator, env):
         inventory = REPO / args.inventory
         if args.bootstrap and run(args.bootstrap, inventory=inventory, env=env).returncode != 0:
             raise SystemExit("bootstrapping the organization failed")
         result = measure(args.playbook, inventory, args.limit, env, emulator)
-    finally:
-        launcher.stop(emulator.pid)
     print(json.dumps(result, indent=2))
     print()
     print(table(result))

@@ -1,0 +1,116 @@
+# Copyright: Contributors to the CreatorCloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""`make bench`: cost of a no-op rolling update (playbooks/update.yml) over a fleet of small creators.
+
+Starts a fresh emulator, writes an inventory of --creators website-only creators (the group
+variables of tests/integration/inventories/fleet), onboards them, serves each through its local
+gateway for the health check, then runs update.yml once per --forks value (waves as wide as
+the forks, so that the forks can work) and measures each run: wall time, time per creator,
+module starts, AWS read and write calls (from the emulator's call log). Prints JSON and a table.
+"""
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from bench import REPO
+from bench import call_counts
+from bench import fresh_emulator
+from bench import module_starts
+from bench import run
+from bench import timed_run
+from creatorcloud_gateway import launcher as gateway_launcher
+
+FLEET = REPO / "tests/integration/inventories/fleet"
+
+
+def write_inventory(directory, creators):
+    """An inventory of `creators` small creators that shares the fleet inventory's group variables."""
+    hosts = "\n".join(f"    bench{number:02d}:" for number in range(1, creators + 1))
+    (directory / "hosts.yml").write_text(f"---\ncreators:\n  hosts:\n{hosts}\n")
+    (directory / "group_vars").symlink_to(FLEET / "group_vars")
+    (directory / "organization.aws_organizations.yml").symlink_to(FLEET / "organization.aws_organizations.yml")
+    return directory
+
+
+def start_gateways(hosts, endpoint_url, state_dir):
+    """One gateway per creator, its state file where the inventory looks for it."""
+    gateways = []
+    for host in hosts:
+        gateway = gateway_launcher.start(host, gateway_launcher.free_port(), endpoint_url=endpoint_url)
+        gateway.save(state_dir / f"{host}.json")
+        gateways.append(gateway)
+    return gateways
+
+
+def measure_update(forks, inventory, env, emulator):
+    """One no-op update.yml with `forks` forks and waves of as many creators."""
+    args = ["-f", str(forks), "-e", f"update_wave_size={forks}", "-e", "update_backup=false"]
+    update, wall = timed_run("playbooks/update.yml", args, inventory, env, emulator)
+    hosts = sorted(update.stats)
+    return {
+        "playbook": "playbooks/update.yml",
+        "forks": forks,
+        "hosts": len(hosts),
+        "changed": sum(update.changed(host) for host in hosts),
+        "wall_seconds": round(wall, 2),
+        "seconds_per_creator": round(wall / len(hosts), 2),
+        "module_starts": module_starts(update),
+        **call_counts(emulator),
+    }
+
+
+def table(results):
+    """One column per forks value."""
+    rows = [
+        ("forks", "forks"),
+        ("creators", "hosts"),
+        ("changed (no-op run)", "changed"),
+        ("wall time (s)", "wall_seconds"),
+        ("per creator (s)", "seconds_per_creator"),
+        ("module starts", "module_starts"),
+        ("AWS read calls", "aws_read_calls"),
+        ("AWS write calls", "aws_write_calls"),
+    ]
+    width = max(len(label) for label, _key in rows)
+    return "\n".join(
+        f"{label.ljust(width)}  " + "  ".join(str(result[key]).rjust(8) for result in results) for label, key in rows
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--creators", type=int, default=20)
+    parser.add_argument("--forks", type=int, nargs="+", default=[5, 10])
+    parser.add_argument("--output", help="also write the JSON result to this file")
+    args = parser.parse_args(argv)
+
+    workdir = Path(tempfile.mkdtemp(prefix="creatorcloud-bench-update-"))
+    (workdir / "inventory").mkdir()
+    (workdir / "gateways").mkdir()
+    inventory = write_inventory(workdir / "inventory", args.creators)
+    hosts = [f"bench{number:02d}" for number in range(1, args.creators + 1)]
+    gateways = []
+    with fresh_emulator() as (emulator, env):
+        env["CREATORCLOUD_GATEWAY_STATE_DIR"] = str(workdir / "gateways")
+        try:
+            for playbook in ("playbooks/bootstrap_organization.yml", "playbooks/onboard.yml"):
+                if run(playbook, inventory=inventory, env=env).returncode != 0:
+                    raise SystemExit(f"{playbook} failed on the benchmark's fleet")
+            gateways = start_gateways(hosts, emulator.endpoint_url, workdir / "gateways")
+            results = [measure_update(forks, inventory, env, emulator) for forks in args.forks]
+        finally:
+            for gateway in gateways:
+                gateway_launcher.stop(gateway.pid)
+    print(json.dumps(results, indent=2))
+    print()
+    print(table(results))
+    if args.output:
+        Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
