@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 AWS_PORT ?= 4566
 EMULATOR := PYTHONPATH=tools $(PY) -m creatorcloud_emulator --port $(AWS_PORT)
 GATEWAY := PYTHONPATH=tools $(PY) -m creatorcloud_gateway
+STRIPE := PYTHONPATH=tools $(PY) -m creatorcloud_stripe
+STRIPE_PORT ?= 12111
 CREATOR ?= creator1
 export CREATORCLOUD_AWS_ENDPOINT ?= http://127.0.0.1:$(AWS_PORT)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
@@ -13,7 +15,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 PYTEST_WORKERS ?= 2
 
 .PHONY: venv node demo test unit backend integration emulator-tests e2e browser lint ruff ansible-lint sanity molecule bench \
-	ffmpeg aws-up aws-down serve gateway-down live-stream mail clean
+	ffmpeg aws-up aws-down serve gateway-down live-stream mail stripe-up stripe-down stripe-tests clean
 
 venv: $(VENV)/.installed
 
@@ -31,6 +33,7 @@ aws-up: venv
 
 aws-down: venv
 	-$(GATEWAY) down
+	-$(STRIPE) down
 	$(EMULATOR) down
 
 serve: venv aws-up
@@ -42,6 +45,13 @@ gateway-down: venv
 # A local test stream as creator $(CREATOR)'s channel (ffmpeg's test picture), shown by its live page; Ctrl-C stops it.
 live-stream: ffmpeg
 	bash tools/live_stream.sh $(CREATOR)
+
+# The local stand-in for Stripe's API, hosted checkout and webhooks (tools/creatorcloud_stripe, docs/payments-local.md).
+stripe-up: venv
+	$(STRIPE) up --port $(STRIPE_PORT)
+
+stripe-down: venv
+	$(STRIPE) down
 
 # The mails the emulated Cognito "sent" (sign-up codes, password resets, invitations): TO=address for one.
 mail: venv
@@ -63,7 +73,7 @@ demo: venv node aws-up
 	@echo
 	@echo "creator1's site: $$($(GATEWAY) url --creator creator1)"
 
-test: lint unit backend emulator-tests integration e2e sanity molecule
+test: lint unit backend emulator-tests stripe-tests integration e2e sanity molecule
 
 lint: ruff ansible-lint
 
@@ -82,6 +92,9 @@ backend: venv
 
 emulator-tests: venv
 	$(PY) -m pytest tests/emulator -q -n $(PYTEST_WORKERS)
+
+stripe-tests: venv
+	$(PY) -m pytest tests/stripe_standin -q -n $(PYTEST_WORKERS)
 
 integration: venv node
 	$(PY) -m pytest tests/integration -q -n $(PYTEST_WORKERS)
@@ -112,5 +125,6 @@ bench: venv node
 
 clean:
 	-$(GATEWAY) down
+	-$(STRIPE) down
 	-$(EMULATOR) down
-	rm -rf .emulator .gateway .pytest_cache .ruff_cache tests/output
+	rm -rf .emulator .gateway .stripe .pytest_cache .ruff_cache tests/output

@@ -27,6 +27,8 @@ from gateway_fixtures import organization_fixture  # noqa: F401  # pylint: disab
 from werkzeug.test import Client
 from werkzeug.wrappers import Response
 
+from creatorcloud_emulator import launcher as emulator_launcher
+
 HOME = b"<!doctype html><title>Creator One</title><h1>Creator One</h1>"
 NOT_FOUND_PAGE = b"<!doctype html><title>Not found</title><h1>This page does not exist</h1>"
 # Larger than CloudFront's 1,000-byte minimum for compression.
@@ -305,7 +307,7 @@ def test_the_launcher_and_the_command_line_run_the_real_server(aws, creator1, tm
 
     command = [sys.executable, "-m", "creatorcloud_gateway", "--state-dir", str(tmp_path / "state")]
     command += ["--endpoint-url", aws.endpoint_url, "--creator", "creator1", "--port", str(launcher.free_port())]
-    env = {"PYTHONPATH": str(launcher.TOOLS_DIR), "PATH": "/usr/bin:/bin"}
+    env = {"PYTHONPATH": str(emulator_launcher.TOOLS_DIR), "PATH": "/usr/bin:/bin"}
 
     def cli(action):
         return subprocess.run([*command, action], capture_output=True, text=True, env=env, timeout=60, check=False)

@@ -93,39 +93,44 @@ def start(port, host=DEFAULT_HOST, log_path=None, pid_path=None, timeout=60, cha
     """
     if chat_port is None:
         chat_port = port + 1 if port_is_free(port + 1, host) else free_port(host)
-    env = dict(os.environ)
+    command = [sys.executable, "-m", "creatorcloud_emulator.server", "--host", host, "--port", str(port)]
+    command += ["--chat-port", str(chat_port)]
+    pid = start_detached(
+        command,
+        lambda: answers(host, port),
+        log_path=log_path,
+        timeout=timeout,
+        name=f"the emulator on {host}:{port}",
+        error=EmulatorError,
+        environment={"MOTO_ACM_VALIDATION_WAIT": "0"},
+    )
+    if pid_path:
+        Path(pid_path).write_text(f"{pid}\n")
+    return Emulator(host=host, port=port, pid=pid, chat_port=chat_port)
+
+
+def start_detached(command, ready, log_path=None, timeout=30, name="the process", error=RuntimeError, environment=None):
+    """Start `command` (a `python -m` of a package in tools/) in a session of its own and wait until `ready()`.
+
+    Returns the pid. The process outlives the caller (make aws-up, the gateways, the Stripe stand-in);
+    its output goes to `log_path`. One that exits or does not get ready within `timeout` seconds
+    raises `error` naming it (and is stopped).
+    """
+    env = dict(os.environ, **(environment or {}))
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TOOLS_DIR), env.get("PYTHONPATH")]))
-    env["MOTO_ACM_VALIDATION_WAIT"] = "0"
     with open(log_path or os.devnull, "ab") as log:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "creatorcloud_emulator.server",
-                "--host",
-                host,
-                "--port",
-                str(port),
-                "--chat-port",
-                str(chat_port),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env=env,
-            start_new_session=True,
+            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True
         )
     deadline = time.monotonic() + timeout
-    while not answers(host, port):
+    while not ready():
         if process.poll() is not None:
-            raise EmulatorError(f"the emulator exited with code {process.returncode}; see {log_path or 'its output'}")
+            raise error(f"{name} exited with code {process.returncode}; see {log_path or 'its output'}")
         if time.monotonic() > deadline:
-            process.kill()
-            raise EmulatorError(f"the emulator did not answer on {host}:{port} within {timeout}s")
+            stop(process.pid)
+            raise error(f"{name} did not answer within {timeout}s")
         time.sleep(0.1)
-    if pid_path:
-        Path(pid_path).write_text(f"{process.pid}\n")
-    return Emulator(host=host, port=port, pid=process.pid, chat_port=chat_port)
+    return process.pid
 
 
 def stop(pid, timeout=10):

@@ -3,11 +3,8 @@
 """Start a creator's gateway in the background, wait until it answers, stop it by its pid."""
 
 import json
-import os
 import socket
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from dataclasses import asdict
@@ -15,12 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from creatorcloud_emulator.launcher import free_port
+from creatorcloud_emulator.launcher import start_detached
 from creatorcloud_emulator.launcher import stop
 from creatorcloud_gateway import DEFAULT_HOST
 from creatorcloud_gateway import default_endpoint
 from creatorcloud_gateway.app import STATUS_PATH
-
-TOOLS_DIR = Path(__file__).resolve().parent.parent
 
 __all__ = ["Gateway", "GatewayError", "answers", "first_free_port", "free_port", "start", "stop"]
 
@@ -93,24 +89,18 @@ def start(
     running = answers(host, port)
     if running is not None:  # else the wait below would take the other gateway for ours
         raise GatewayError(f"a gateway for {running.get('creator')} already answers on {host}:{port}")
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TOOLS_DIR), env.get("PYTHONPATH")]))
     command = [sys.executable, "-m", "creatorcloud_gateway.server", "--creator", creator]
     command += ["--host", host, "--port", str(port), "--endpoint-url", endpoint_url]
     if config_ttl is not None:
         command += ["--config-ttl", str(config_ttl)]
     if live_dir is not None:
         command += ["--live-dir", str(live_dir)]
-    with open(log_path or os.devnull, "ab") as log:
-        process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True
-        )
-    deadline = time.monotonic() + timeout
-    while answers(host, port) is None:
-        if process.poll() is not None:
-            raise GatewayError(f"the gateway exited with code {process.returncode}; see {log_path or 'its output'}")
-        if time.monotonic() > deadline:
-            stop(process.pid)
-            raise GatewayError(f"the gateway did not answer on {host}:{port} within {timeout}s")
-        time.sleep(0.1)
-    return Gateway(creator=creator, host=host, port=port, pid=process.pid)
+    pid = start_detached(
+        command,
+        lambda: answers(host, port) is not None,
+        log_path=log_path,
+        timeout=timeout,
+        name=f"the gateway for {creator} on {host}:{port}",
+        error=GatewayError,
+    )
+    return Gateway(creator=creator, host=host, port=port, pid=pid)
