@@ -97,7 +97,7 @@ stripe-tests: venv
 	$(PY) -m pytest tests/stripe_standin -q -n $(PYTEST_WORKERS)
 
 integration: venv node
-	$(PY) -m pytest tests/integration -q -n $(PYTEST_WORKERS)
+	$(PY) -m pytest tests/integration -q -n $(PYTEST_WORKERS) --durations=15
 
 browser:
 	bash tools/install_debian_package.sh chromium chromium
@@ -107,7 +107,7 @@ ffmpeg:
 	bash tools/install_debian_package.sh ffmpeg ffmpeg
 
 e2e: venv node browser ffmpeg
-	$(PY) -m pytest tests/e2e -q -n $(PYTEST_WORKERS)
+	$(PY) -m pytest tests/e2e -q -n $(PYTEST_WORKERS) --durations=10
 
 sanity: venv
 	bash tools/ansible_test_sanity.sh

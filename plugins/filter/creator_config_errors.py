@@ -16,8 +16,9 @@ positional: _input
 options:
   _input:
     description: A dictionary of field names to values. Known keys are C(slug), C(domain), C(email), C(contact_email),
-      C(display_name), C(ou_path), C(tags), C(admins), C(languages), C(branding), C(legal); others are ignored.
-      The branding's C(logo) must be an absolute path; C(branding) and C(legal) are checked against C(languages).
+      C(display_name), C(ou_path), C(tags), C(admins), C(currency), C(membership_tiers), C(donation_min),
+      C(donation_max), C(languages), C(branding), C(legal); others are ignored. The branding's C(logo) must be an
+      absolute path; C(branding) and C(legal) are checked against C(languages); the donation limits together.
     type: dict
     required: true
 author:
@@ -57,7 +58,11 @@ CHECKS = {
     "ou_path": ("creator_ou_path", creator_config.ou_path_error),
     "tags": ("creator_tags", creator_config.tags_error),
     "admins": ("creator_admins", creator_config.email_list_error),
+    "currency": ("creator_currency", creator_config.currency_error),
+    "membership_tiers": ("creator_membership_tiers", creator_config.membership_tiers_error),
 }
+# The donation limits are checked together (the minimum must stay below the maximum).
+DONATION_FIELDS = ("creator_donation_min", "creator_donation_max")
 # The fans' site theme of this collection, whose i18n files decide which languages a site may have.
 THEME_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "files", "frontend")
 
@@ -72,6 +77,12 @@ def creator_config_errors(config):
             problem = check(variable, config[key])
             if problem:
                 problems.append(problem)
+    if "donation_min" in config or "donation_max" in config:
+        problem = creator_config.donation_limits_error(
+            DONATION_FIELDS, config.get("donation_min"), config.get("donation_max")
+        )
+        if problem:
+            problems.append(problem)
     return problems + site_config_errors(config)
 
 

@@ -14,6 +14,7 @@ import re
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import awslambda
 from ansible_collections.creatorcloud.platform.plugins.module_utils import logs
+from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import KMS_KEY_ARN
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
 
@@ -24,6 +25,7 @@ FUNCTION_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,29}$")
 ROUTE_KEY_PATTERN = re.compile(r"^(GET|PUT|POST|DELETE|PATCH) /api(/[A-Za-z0-9_{}.-]+)*$")
 HANDLER_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 ENVIRONMENT_KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+SECRET_ARN_PATTERN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$")
 # Triggers invoked on behalf of the chat room: they need its ARN.
 ROOM_TRIGGERS = ("ivschat_message_review",)
 # CloudWatch Logs accepts only these retention periods (days).
@@ -59,12 +61,13 @@ def table_arn(region, account_id, table_name):
 
 def environment_variables(spec, tables, user_pool_id, chat_room_arn=""):
     """A function's environment: the spec's own, `<LOGICAL>_TABLE` per table it uses, the pool, the chat room for a
-    function with room actions, and Powertools' service name."""
+    function with room actions, each secret's ARN under its variable, and Powertools' service name."""
     variables = dict(spec.get("environment") or {})
     variables.update({f"{table['name'].upper()}_TABLE": tables[table["name"]] for table in spec["tables"]})
     variables["USER_POOL_ID"] = user_pool_id
     if spec.get("room_actions"):
         variables["CHAT_ROOM_ARN"] = chat_room_arn
+    variables.update({secret["environment"]: secret["arn"] for secret in spec.get("secrets") or []})
     variables["POWERTOOLS_SERVICE_NAME"] = spec["name"]
     return variables
 
@@ -125,7 +128,27 @@ def function_spec_errors(index, spec, tables, chat_room_arn=""):
             errors.append(f"{field}.user_pool_actions {action!r} must be one cognito-idp: action, no '*'")
     if spec["trigger"] and spec["routes"]:
         errors.append(f"{field}.trigger {spec['trigger']!r}: a trigger function has no routes")
-    return errors + chat_spec_errors(field, spec, chat_room_arn)
+    return errors + chat_spec_errors(field, spec, chat_room_arn) + secrets_errors(field, spec.get("secrets") or [])
+
+
+def secrets_errors(field, secrets):
+    """What is wrong with the secrets of one function spec: ARNs of a secret and a KMS key, variable names."""
+    errors = []
+    for position, secret in enumerate(secrets):
+        where = f"{field}.secrets[{position}]"
+        if not SECRET_ARN_PATTERN.match(secret["arn"] or ""):
+            errors.append(
+                f"{where}.arn {secret['arn']!r} is not a secret's ARN like "
+                "arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>: run the shop role first"
+            )
+        if not KMS_KEY_ARN.match(secret["kms_key_arn"] or ""):
+            errors.append(f"{where}.kms_key_arn {secret['kms_key_arn']!r} is not a KMS key ARN")
+        if not ENVIRONMENT_KEY_PATTERN.match(secret["environment"]):
+            errors.append(
+                f"{where}.environment {secret['environment']!r} must be letters, digits and underscores, "
+                "starting with a letter"
+            )
+    return errors
 
 
 def functions_errors(functions, tables, chat_room_arn=""):

@@ -25,6 +25,8 @@ LAMBDA_PRINCIPAL = "lambda.amazonaws.com"
 # Lambda makes the log streams (their names hold a date and an instance id); the log group is made by the api
 # module, so the function needs no logs:CreateLogGroup.
 LOG_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
+SECRET_READ_ACTION = "secretsmanager:GetSecretValue"
+SECRET_DECRYPT_ACTION = "kms:Decrypt"
 # ensure_function_role's default `current`: None already means "read, and there is no such role".
 NOT_READ = object()
 
@@ -100,7 +102,7 @@ def table_statement(function, table_spec, tables):
 
 
 def function_policy(name, function_spec, account_id, region, tables, user_pool_arn, room_arn=None):
-    """The inline policy of a function's role: logs, then each table, then the user pool, then the chat room."""
+    """The inline policy of a function's role: logs, each table, the user pool, the chat room, then the secrets."""
     function = function_spec["name"]
     group = log_group_arn(region, account_id, name)
     statements = [allow("Logs", LOG_ACTIONS, [group, f"{group}:log-stream:*"])]
@@ -117,7 +119,19 @@ def function_policy(name, function_spec, account_id, region, tables, user_pool_a
             raise FunctionRoleError(f"function {function}: room_actions are set but there is no chat room ARN")
         actions = checked_actions(function, "room_actions", room_actions, "ivschat")
         statements.append(allow("ChatRoom", actions, [room_arn]))
+    statements += secret_statements(function_spec.get("secrets"), region)
     return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+def secret_statements(secrets, region):
+    """Reading exactly the spec's secrets, and decrypting with their keys only on Secrets Manager's behalf."""
+    if not secrets:
+        return []
+    read = allow("Secrets", [SECRET_READ_ACTION], [secret["arn"] for secret in secrets])
+    decrypt = allow("SecretsKeys", [SECRET_DECRYPT_ACTION], [secret["kms_key_arn"] for secret in secrets])
+    # Without the condition the role could decrypt anything else the key encrypts (tables, recordings).
+    decrypt["Condition"] = {"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}}
+    return [read, decrypt]
 
 
 def desired_function_role(creator, function_spec, account_id, region, tables, user_pool_arn, tags, room_arn=None):

@@ -132,3 +132,66 @@ def ou_path_names(path):
 
 def normalise_ou_path(path):
     return "/".join(ou_path_names(path))
+
+
+# Monetisation (issue 8): amounts are in the currency's smallest unit (cents); Stripe accepts at most 8 digits.
+CURRENCY_PATTERN = re.compile(r"^[a-z]{3}$")
+TIER_ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+MAX_AMOUNT = 99999999
+TIER_PRICES = ("monthly", "yearly")
+
+
+def currency_error(field, value):
+    """A three-letter ISO 4217 currency code in lower case, as Stripe takes it (like eur)."""
+    if not isinstance(value, str) or not CURRENCY_PATTERN.match(value):
+        return f"{field} {value!r} is not a currency code: use three lower-case letters like eur or usd"
+    return None
+
+
+def amount_error(field, value, minimum=1):
+    """An amount in cents: a whole number from `minimum` to Stripe's 8 digits."""
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= MAX_AMOUNT:
+        return f"{field} {value!r} must be a whole number of cents from {minimum} to {MAX_AMOUNT}"
+    return None
+
+
+def membership_tier_error(field, tier):
+    """One tier: {id, name, monthly, yearly}, prices in cents."""
+    if not isinstance(tier, dict):
+        return f"{field} must be a dictionary with id, name, monthly and yearly, got {tier!r}"
+    if not isinstance(tier.get("id"), str) or not TIER_ID_PATTERN.match(tier["id"]):
+        return f"{field}.id {tier.get('id')!r} must be 1 to 32 lower-case letters, digits and hyphens"
+    if not isinstance(tier.get("name"), str) or not 1 <= len(tier["name"].strip()) <= 60:
+        return f"{field}.name {tier.get('name')!r} must be a text of 1 to 60 characters"
+    for price in TIER_PRICES:
+        error = amount_error(f"{field}.{price}", tier.get(price))
+        if error:
+            return error
+    return None
+
+
+def membership_tiers_error(field, value):
+    """The membership tiers: a list of distinct tiers; the first bad one is named."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        return f"{field} must be a list of tiers ({{id, name, monthly, yearly}}), got {value!r}"
+    for index, tier in enumerate(value):
+        error = membership_tier_error(f"{field}[{index}]", tier)
+        if error:
+            return error
+    ids = [tier["id"] for tier in value]
+    repeated = sorted({tier_id for tier_id in ids if ids.count(tier_id) > 1})
+    if repeated:
+        return f"{field} declares the tier id {repeated[0]!r} more than once"
+    return None
+
+
+def donation_limits_error(fields, minimum, maximum):
+    """The donation minimum and maximum in cents; `fields` names the two variables."""
+    error = amount_error(fields[0], minimum) or amount_error(fields[1], maximum)
+    if error:
+        return error
+    if minimum > maximum:
+        return f"{fields[0]} {minimum!r} is above {fields[1]} {maximum!r}"
+    return None

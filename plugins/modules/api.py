@@ -111,6 +111,26 @@ options:
         type: list
         elements: str
         default: []
+      secrets:
+        description:
+          - Secrets Manager secrets the function reads (C(secretsmanager:GetSecretValue) on each ARN only, and
+            C(kms:Decrypt) on its KMS key only through Secrets Manager); the function's environment gets each ARN.
+        type: list
+        elements: dict
+        default: []
+        suboptions:
+          arn:
+            description: The secret's full ARN, like the shop module's C(secret_arn).
+            type: str
+            required: true
+          kms_key_arn:
+            description: The ARN of the KMS key that encrypts the secret.
+            type: str
+            required: true
+          environment:
+            description: The environment variable that holds the secret's ARN, like C(STRIPE_SECRET_ARN).
+            type: str
+            required: true
       environment:
         description:
           - Extra environment variables of the function (string values), besides the ones the module sets.
@@ -297,6 +317,11 @@ TABLE_OPTIONS = dict(
     actions=dict(type="list", elements="str", required=True),
     indexes=dict(type="list", elements="str", default=[]),
 )
+SECRET_OPTIONS = dict(
+    arn=dict(type="str", required=True),
+    kms_key_arn=dict(type="str", required=True, no_log=False),  # an ARN, not key material
+    environment=dict(type="str", required=True),
+)
 FUNCTION_OPTIONS = dict(
     name=dict(type="str", required=True),
     feature=dict(type="str"),
@@ -305,6 +330,7 @@ FUNCTION_OPTIONS = dict(
     tables=dict(type="list", elements="dict", default=[], options=TABLE_OPTIONS),
     user_pool_actions=dict(type="list", elements="str", default=[]),
     room_actions=dict(type="list", elements="str", default=[]),
+    secrets=dict(type="list", elements="dict", default=[], options=SECRET_OPTIONS, no_log=False),  # ARNs only
     environment=dict(type="dict", default={}),
     trigger=dict(type="str", choices=["cognito_post_confirmation", "ivschat_message_review"]),
 )

@@ -178,9 +178,12 @@ class PageRecord:
         hosts = {urlsplit(url).hostname for url in self.requests if urlsplit(url).scheme not in LOCAL_SCHEMES}
         return hosts - {LOOPBACK}
 
-    def assert_clean(self):
-        """No console error, no uncaught error, no request off loopback, and at least one request made."""
-        assert self.console_errors == []
+    def assert_clean(self, expected_failures=()):
+        """No console error, no uncaught error, no request off loopback, and at least one request made.
+
+        `expected_failures` are URL paths whose failed loads the test expects (Chromium logs each as an error).
+        """
+        assert [error for error in self.console_errors if not error.endswith(tuple(expected_failures))] == []
         assert self.page_errors == []
         assert self.blocked == []
         assert self.requests, "the page made no request at all"
@@ -197,10 +200,7 @@ def page_record():
 def page(browser, page_record):
     """A new page whose requests and errors go to `page_record`; a request off loopback is blocked."""
     record = page_record
-    page = browser.new_page()
-    page.on("request", lambda request: record.requests.append(request.url))
-    page.on("console", lambda message: record.console_errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: record.page_errors.append(str(error)))
+    page = open_recorded_page(browser, record)
 
     def keep_on_loopback(route):
         url = urlsplit(route.request.url)
@@ -219,9 +219,18 @@ def open_recorded_page(context, record):
     """A new page of `context` whose requests, console errors and uncaught errors go to `record` (a PageRecord)."""
     page = context.new_page()
     page.on("request", lambda request: record.requests.append(request.url))
-    page.on("console", lambda message: record.console_errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console",
+        lambda message: record.console_errors.append(console_error(message)) if message.type == "error" else None,
+    )
     page.on("pageerror", lambda error: record.page_errors.append(str(error)))
     return page
+
+
+def console_error(message):
+    """A console error as text, ending with the URL it is about (a failed load names the resource)."""
+    url = (message.location or {}).get("url") or ""
+    return f"{message.text} {urlsplit(url).path}" if url else message.text
 
 
 @pytest.fixture

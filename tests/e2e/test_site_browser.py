@@ -13,6 +13,9 @@ from urllib.parse import urljoin
 from urllib.parse import urlsplit
 
 import pytest
+from creatorcloud_gateway.runtime_config import LIVE_PATH
+from creatorcloud_gateway.runtime_config import LIVE_PLAYLIST
+from creatorcloud_gateway.runtime_config import with_connect_source
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils._site_build import PAGE_FEATURES
 from e2e.creators import CREATORS
@@ -42,6 +45,8 @@ PAINTED_COLOURS = """() => {
     return [...colours];
 }"""
 MAX_PAGES = 60
+# The local playback URL of a creator's channel (the gateway's; 404 while no test stream runs).
+LIVE_PLAYLIST_PATH = LIVE_PATH + LIVE_PLAYLIST
 
 
 def painted_colours(page):
@@ -97,11 +102,14 @@ def test_every_page_linked_from_the_home_page_loads_without_errors_on_loopback(c
     if creator == "creator1":  # a German creator needs an Impressum and a privacy policy
         assert names & {"impressum", "imprint"}, sorted(statuses)
         assert names & {"privacy", "datenschutz"}, sorted(statuses)
-    page_record.assert_clean()
+    # The live page asks for the channel's playlist, which answers 404 while the channel is offline (as IVS's does).
+    page_record.assert_clean(expected_failures=(LIVE_PLAYLIST_PATH,))
 
 
-def test_the_document_carries_the_distributions_security_headers(gateways, published_sites, page):
+def test_the_document_carries_the_distributions_security_headers(gateways, published_sites, site_emulator, page):
     policy = published_sites["creator1"].distribution.behavior_for("/").headers_policy
+    # The one header the gateway changes: connect-src also allows the emulator's IVS Chat endpoint.
+    local_policy = with_connect_source(policy_value(policy, "Content-Security-Policy"), site_emulator.chat_endpoint())
 
     headers = page.goto(gateways["creator1"].url).headers
 
@@ -111,8 +119,14 @@ def test_the_document_carries_the_distributions_security_headers(gateways, publi
     assert "default-src 'self'" in headers["content-security-policy"]
     assert "'unsafe-inline'" not in headers["content-security-policy"]
     assert {rule.name.lower(): headers.get(rule.name.lower()) for rule in policy.rules} == {
-        rule.name.lower(): rule.value for rule in policy.rules
+        rule.name.lower(): local_policy if rule.name == "Content-Security-Policy" else rule.value
+        for rule in policy.rules
     }
+
+
+def policy_value(policy, name):
+    """The value a response headers policy gives header `name`."""
+    return next(rule.value for rule in policy.rules if rule.name == name)
 
 
 @pytest.mark.parametrize("path", ["no-such-page.html", "en/"])

@@ -19,6 +19,7 @@ import shutil
 import boto3
 import pytest
 import yaml
+from api_catalogue import api_catalogue
 from playbook_runner import REPO
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils._backend_package import build_backend_package
@@ -27,7 +28,7 @@ PLAYBOOK = "tests/integration/playbooks/api.yml"
 CREATOR = "creator1"
 REGION = "eu-central-1"
 DOMAIN = "creator1.example"
-CATALOGUE = yaml.safe_load((REPO / "roles/api/vars/main.yml").read_text())["api_functions"]
+CATALOGUE = api_catalogue()
 # The functions these tests deploy: every feature's but chat's (see WITHOUT_CHAT).
 SPECS = {spec["name"]: spec for spec in CATALOGUE if spec["feature"] != "chat"}
 FUNCTIONS = {name: f"creatorcloud-{CREATOR}-{name}" for name in SPECS}

@@ -11,11 +11,10 @@ import copy
 import json
 
 import pytest
-import yaml
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
+from api_catalogue import api_catalogue
 from iam_checks import granted
 from iam_checks import policy_wildcards
-from playbook_runner import REPO
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_roles import FunctionRoleError
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_roles import desired_function_role
@@ -211,7 +210,7 @@ def test_generated_policies_have_no_wildcard_but_the_log_streams(spec):
 
 
 def test_every_function_of_the_api_role_catalogue_gets_a_least_privilege_policy():
-    catalogue = yaml.safe_load((REPO / "roles/api/vars/main.yml").read_text())["api_functions"]
+    catalogue = api_catalogue()
     for spec in catalogue:
         role = desired(spec)
         log_streams = rf"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/{role['role_name']}:log-stream:\*"
@@ -283,9 +282,7 @@ def test_the_role_carries_the_creator_and_component_tags_besides_the_users():
 
 
 def test_chat_may_act_on_its_room_only_and_the_review_only_puts_messages():
-    catalogue = {
-        spec["name"]: spec for spec in yaml.safe_load((REPO / "roles/api/vars/main.yml").read_text())["api_functions"]
-    }
+    catalogue = {spec["name"]: spec for spec in api_catalogue()}
     chat = granted(desired(catalogue["chat"])["policy"])
     for action in ("ivschat:CreateChatToken", "ivschat:DeleteMessage", "ivschat:DisconnectUser"):
         assert chat[action] == [ROOM_ARN]

@@ -26,7 +26,7 @@ def _client(service, region):
 
 
 @functools.cache
-def _table(name, region):
+def table(name, region):
     """A cached DynamoDB Table resource."""
     return _session(region).resource("dynamodb").Table(name)
 
@@ -44,7 +44,7 @@ def dynamodb():
 def users_table():
     """The Users table (partition key userId)."""
     settings = current_settings()
-    return _table(settings.users_table, settings.region)
+    return table(settings.users_table, settings.region)
 
 
 def ivschat():
@@ -55,10 +55,10 @@ def ivschat():
 def messages_table():
     """The Messages table (partition key streamId, sort key timestamp; GSI userId-index)."""
     settings = current_settings()
-    return _table(settings.messages_table, settings.region)
+    return table(settings.messages_table, settings.region)
 
 
 def forget_clients():
     """Drop the cached clients (the sessions, with their loaded service models, stay): tests call it between cases."""
     _client.cache_clear()
-    _table.cache_clear()
+    table.cache_clear()

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 
 from creatorcloud_backend.domain import identity
 
-FEATURE_MODULES = ("creatorcloud_backend.domain.profile", "creatorcloud_backend.domain.chat")
+FEATURE_MODULES = (
+    "creatorcloud_backend.domain.profile",
+    "creatorcloud_backend.domain.chat",
+    "creatorcloud_backend.domain.shop",
+    "creatorcloud_backend.domain.membership",
+    "creatorcloud_backend.domain.donations",
+)
 
 _STEPS = {}
 

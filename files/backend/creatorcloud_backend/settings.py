@@ -1,12 +1,15 @@
 # Copyright: Contributors to the CreatorCloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The environment a deployed function gets: table names, the user pool, the region, the chat room and its rules."""
+"""The environment a deployed function gets: table names, the user pool, the region, the chat room and its rules,
+and the monetisation features' Stripe secret, site URL, currency, membership tiers and donation limits."""
 
 import json
 import os
 from dataclasses import dataclass
 
 DEFAULT_CHAT_MAX_MESSAGE_LENGTH = 500
+DEFAULT_DONATION_MIN = 100
+DEFAULT_DONATION_MAX = 100000
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,18 @@ class Settings:
     chat_blocked_words: tuple = ()
     chat_allow_links: bool = False
     chat_max_message_length: int = DEFAULT_CHAT_MAX_MESSAGE_LENGTH
+    products_table: str = ""
+    orders_table: str = ""
+    memberships_table: str = ""
+    donations_table: str = ""
+    idempotency_table: str = "Idempotency"
+    stripe_secret_arn: str = ""
+    stripe_api_base: str = ""
+    site_url: str = ""
+    currency: str = "eur"
+    membership_tiers: tuple = ()
+    donation_min: int = DEFAULT_DONATION_MIN
+    donation_max: int = DEFAULT_DONATION_MAX
 
 
 def blocked_words(value):
@@ -29,6 +44,22 @@ def blocked_words(value):
     if not isinstance(words, list) or not all(isinstance(word, str) for word in words):
         raise ValueError("CHAT_BLOCKED_WORDS must be a JSON list of strings")
     return tuple(word.strip() for word in words if word.strip())
+
+
+def membership_tiers(value):
+    """MEMBERSHIP_TIERS: a JSON list of {"id", "name", "monthly", "yearly"} (amounts in cents); "" means none."""
+    tiers = json.loads(value or "[]")
+    if not isinstance(tiers, list) or not all(
+        isinstance(tier, dict)
+        and isinstance(tier.get("id"), str)
+        and all(isinstance(tier.get(price), int) and tier[price] > 0 for price in ("monthly", "yearly"))
+        for tier in tiers
+    ):
+        raise ValueError('MEMBERSHIP_TIERS must be a JSON list of {"id", "name", "monthly", "yearly"} in cents')
+    return tuple(
+        {"id": tier["id"], "name": tier.get("name") or tier["id"], "monthly": tier["monthly"], "yearly": tier["yearly"]}
+        for tier in tiers
+    )
 
 
 def current_settings():
@@ -42,4 +73,18 @@ def current_settings():
         chat_blocked_words=blocked_words(os.environ.get("CHAT_BLOCKED_WORDS")),
         chat_allow_links=os.environ.get("CHAT_ALLOW_LINKS", "false").strip().lower() == "true",
         chat_max_message_length=int(os.environ.get("CHAT_MAX_MESSAGE_LENGTH") or DEFAULT_CHAT_MAX_MESSAGE_LENGTH),
+        # "" when the function was not given the table: the profile function then has none of that feature's data.
+        products_table=os.environ.get("PRODUCTS_TABLE", ""),
+        # The api module names a table's variable after its logical name: ShopOrders -> SHOPORDERS_TABLE.
+        orders_table=os.environ.get("ORDERS_TABLE") or os.environ.get("SHOPORDERS_TABLE", ""),
+        memberships_table=os.environ.get("MEMBERSHIPS_TABLE", ""),
+        donations_table=os.environ.get("DONATIONS_TABLE", ""),
+        idempotency_table=os.environ.get("IDEMPOTENCY_TABLE", "Idempotency"),
+        stripe_secret_arn=os.environ.get("STRIPE_SECRET_ARN", ""),
+        stripe_api_base=os.environ.get("STRIPE_API_BASE", "").rstrip("/"),
+        site_url=os.environ.get("SITE_URL", "").rstrip("/"),
+        currency=(os.environ.get("CURRENCY") or "eur").lower(),
+        membership_tiers=membership_tiers(os.environ.get("MEMBERSHIP_TIERS")),
+        donation_min=int(os.environ.get("DONATION_MIN") or DEFAULT_DONATION_MIN),
+        donation_max=int(os.environ.get("DONATION_MAX") or DEFAULT_DONATION_MAX),
     )
