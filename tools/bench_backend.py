@@ -29,6 +29,10 @@ HANDLER_MODULES = (
     "creatorcloud_backend.handlers.post_confirmation",
     "creatorcloud_backend.handlers.chat",
     "creatorcloud_backend.handlers.chat_review",
+    "creatorcloud_backend.handlers.shop",
+    "creatorcloud_backend.handlers.membership",
+    "creatorcloud_backend.handlers.donations",
+    "creatorcloud_backend.handlers.stripe_webhook",
 )
 REGION = "eu-central-1"
 IMPORT_PROBE = """

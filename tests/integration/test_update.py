@@ -5,14 +5,13 @@
 One test onboards the fleet once (the costly part) and then: a check-mode run limited to two
 creators plans for exactly those, the named canary first, without a write; a real run in waves
 of two, with fan3 failing its health check (an alarm in ALARM), stops after fan3's wave and its
-report names fan3 and the reason. The backup before each converge is off (-e update_backup=false)
-until the role table_backup lands.
+report names fan3 and the reason. Each updated creator's tables are backed up before its converge
+(role table_backup): the creators of the waves that ran have their backups, the others none.
 """
 
 from inventories.fleet_fixtures import CREATORS
 from inventories.fleet_fixtures import fleet_fixture  # noqa: F401  # pylint: disable=unused-import
 
-NO_BACKUP = ("-e", "update_backup=false")
 ROLLOUT_PLAY = "Roll the template out, the canary first, then in waves"
 
 
@@ -57,9 +56,7 @@ def fire_alarm(fleet, creator):
 def test_a_rollout_plans_with_limit_and_check_and_stops_after_the_wave_that_fails(fleet):
     fleet.onboard(CREATORS)
 
-    plan = fleet.run(
-        "playbooks/update.yml", "--check", "--diff", "-l", "fan2,fan5", "-e", "update_canary=fan5", *NO_BACKUP
-    )
+    plan = fleet.run("playbooks/update.yml", "--check", "--diff", "-l", "fan2,fan5", "-e", "update_canary=fan5")
 
     assert plan.returncode == 0, plan.stderr
     assert waves(plan) == [["fan5"], ["fan2"]]
@@ -69,12 +66,16 @@ def test_a_rollout_plans_with_limit_and_check_and_stops_after_the_wave_that_fail
     assert [r.get("skipped") for r in plan.results("fan2", action="creatorcloud.platform.health_check")] == [True]
 
     alarm = fire_alarm(fleet, "fan3")
-    rollout = fleet.run("playbooks/update.yml", "-e", "update_wave_size=2", *NO_BACKUP)
+    rollout = fleet.run("playbooks/update.yml", "-e", "update_wave_size=2")
 
     assert rollout.returncode != 0
     assert waves(rollout) == [["fan1"], ["fan2", "fan3"]]
+    for creator in ("fan1", "fan2", "fan3"):
+        [backup] = rollout.results(creator, action="creatorcloud.platform.table_backup")
+        assert backup["changed"] and backup["backups"], backup
     for creator in ("fan4", "fan5", "fan6"):
         assert rollout.results(creator, action="creatorcloud.platform.creator_account") == []
+        assert rollout.results(creator, action="creatorcloud.platform.table_backup") == []
     assert [rollout.failed(creator) for creator in CREATORS] == [0, 0, 1, 0, 0, 0]
     [message] = rollout.failure_messages("fan3")
     assert message == f"creator fan3: update failed: health check: alarms: in ALARM: {alarm}"
