@@ -95,3 +95,21 @@ def run_playbook(aws_env):
         return run(playbook, *args, inventory=inventory, env={**aws_env, **(env or {})})
 
     return runner
+
+
+@pytest.fixture
+def creator1_account(run_playbook, aws):
+    """creator1's account and key and nothing else yet: (account id, key ARN); the call log is empty.
+
+    The organization is bootstrapped and the tables playbook runs with no tables: roles config,
+    account (the key) and an empty tables slice, so a slice's test starts from a bare account.
+    """
+    run = run_playbook("playbooks/bootstrap_organization.yml")
+    assert run.returncode == 0, run.stderr
+    run = run_playbook("tests/integration/playbooks/tables.yml", "-e", '{"tables_seed": []}')
+    assert run.returncode == 0, run.failure_messages("creator1")
+    facts = {}
+    for result in run.results("creator1", action="ansible.builtin.set_fact"):
+        facts.update(result.get("ansible_facts", {}))
+    aws.reset_calls()
+    return facts["account_id"], facts["account_kms_key_arn"]

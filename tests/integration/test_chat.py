@@ -13,7 +13,6 @@ import json
 import pytest
 
 PLAYBOOK = "tests/integration/playbooks/chat.yml"
-ACCOUNT_ONLY = "tests/integration/playbooks/tables.yml"
 CREATOR = "creator1"
 REGION = "eu-central-1"
 LOG_GROUP = f"/creatorcloud/{CREATOR}/chat"
@@ -43,14 +42,9 @@ def module_result(run):
 
 
 @pytest.fixture
-def account(run_playbook, aws):
-    """creator1's account without a chat (the tables playbook with no tables); its id; an empty call log."""
-    run = run_playbook("playbooks/bootstrap_organization.yml")
-    assert run.returncode == 0, run.stderr
-    run = run_playbook(ACCOUNT_ONLY, *extra_vars(tables_seed=[]))
-    assert run.returncode == 0, run.failure_messages(CREATOR)
-    aws.reset_calls()
-    return facts_of(run)["account_id"]
+def account(creator1_account):
+    """creator1's account without a chat: its id; an empty call log."""
+    return creator1_account[0]
 
 
 @pytest.fixture

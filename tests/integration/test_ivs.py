@@ -18,7 +18,6 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.converge imp
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 
 PLAYBOOK = "tests/integration/playbooks/ivs.yml"
-ACCOUNT_PLAYBOOK = "tests/integration/playbooks/tables.yml"
 CREATOR = "creator1"
 REGION = "eu-central-1"
 CHANNEL = f"creatorcloud-{CREATOR}-live"
@@ -34,17 +33,9 @@ def extra_vars(**variables):
 
 
 @pytest.fixture
-def account(run_playbook, aws):
+def account(creator1_account):
     """creator1's account and key, without live streaming yet: (account id, key ARN); the call log is empty."""
-    run = run_playbook("playbooks/bootstrap_organization.yml")
-    assert run.returncode == 0, run.stderr
-    run = run_playbook(ACCOUNT_PLAYBOOK, *extra_vars(tables_seed=[]))
-    assert run.returncode == 0, run.failure_messages(CREATOR)
-    facts = {}
-    for result in run.results(CREATOR, action="ansible.builtin.set_fact"):
-        facts.update(result.get("ansible_facts", {}))
-    aws.reset_calls()
-    return facts["account_id"], facts["account_kms_key_arn"]
+    return creator1_account
 
 
 @pytest.fixture

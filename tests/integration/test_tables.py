@@ -30,17 +30,9 @@ def seed_with(**changes):
 
 
 @pytest.fixture
-def account(run_playbook, aws):
+def account(creator1_account):
     """creator1's account and key, without tables yet: (account id, key ARN); the call log is empty."""
-    run = run_playbook("playbooks/bootstrap_organization.yml")
-    assert run.returncode == 0, run.stderr
-    run = run_playbook(PLAYBOOK, *extra_vars(tables_seed=[]))
-    assert run.returncode == 0, run.failure_messages(CREATOR)
-    facts = {}
-    for result in run.results(CREATOR, action="ansible.builtin.set_fact"):
-        facts.update(result.get("ansible_facts", {}))
-    aws.reset_calls()
-    return facts["account_id"], facts["account_kms_key_arn"]
+    return creator1_account
 
 
 @pytest.fixture
