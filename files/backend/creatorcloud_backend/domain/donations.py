@@ -44,8 +44,11 @@ def donations_table():
     return aws_clients.table(settings.donations_table, settings.region)
 
 
-def checkout(caller, amount, message, anonymous):
-    """Record a pending donation and open its Checkout Session: {"donation_id", "checkout_url"}."""
+def checkout(caller, amount, message, anonymous, language=None):
+    """Record a pending donation and open its Checkout Session: {"donation_id", "checkout_url"}.
+
+    Stripe sends the fan back to the donations page in `language` (None: the site's first language).
+    """
     settings = current_settings()
     if not settings.donation_min <= amount <= settings.donation_max:
         raise ApiError(
@@ -85,8 +88,8 @@ def checkout(caller, amount, message, anonymous):
             customer_email=caller.email or None,
             metadata=metadata,
             payment_intent_data={"metadata": metadata},
-            success_url=payments.site_url("/donate?checkout=success"),
-            cancel_url=payments.site_url("/donate?checkout=cancelled"),
+            success_url=payments.page_url("donations", language, checkout="success"),
+            cancel_url=payments.page_url("donations", language, checkout="cancelled"),
         )
     except payments.PaymentError:
         transition(row["donationId"], CANCELLED, (PENDING,))
@@ -181,8 +184,12 @@ def by_status(status, limit=PUBLIC_PAGE):
 
 
 def approved_donations():
-    """The site's list: approved donations, newest first."""
-    return {"donations": [public_donation(row) for row in by_status(APPROVED)]}
+    """The site's list: approved donations, newest first, and the limits the donate form checks before a call."""
+    settings = current_settings()
+    return {
+        "donations": [public_donation(row) for row in by_status(APPROVED)],
+        "limits": {"min": settings.donation_min, "max": settings.donation_max, "currency": settings.currency},
+    }
 
 
 def donations_of_status(status):

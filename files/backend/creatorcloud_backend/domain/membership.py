@@ -81,7 +81,7 @@ def own_membership(caller):
     return public_membership(read_membership(caller.user_id))
 
 
-def checkout(caller, tier_id, interval):
+def checkout(caller, tier_id, interval, language=None):
     """A subscription Checkout Session for the tier and interval: {"checkout_url"}; Conflict for a member."""
     tier = find_tier(tier_id)
     row = read_membership(caller.user_id)
@@ -108,18 +108,18 @@ def checkout(caller, tier_id, interval):
         metadata=metadata,
         # The subscription's own events carry the fan and tier.
         subscription_data={"metadata": metadata},
-        success_url=payments.site_url("/membership?checkout=success"),
-        cancel_url=payments.site_url("/membership?checkout=cancelled"),
+        success_url=payments.page_url("membership", language, checkout="success"),
+        cancel_url=payments.page_url("membership", language, checkout="cancelled"),
     )
     return {"checkout_url": session["url"]}
 
 
-def portal(caller):
+def portal(caller, language=None):
     """A billing portal link for the caller's Stripe customer: {"url"}; NotFound before a first checkout."""
     row = read_membership(caller.user_id)
     if not row or not row.get("customerId"):
         raise NotFound("No membership to manage yet.", code="membership_not_found")
-    return {"url": payments.create_portal_session(row["customerId"], payments.site_url("/membership"))["url"]}
+    return {"url": payments.create_portal_session(row["customerId"], payments.page_url("membership", language))["url"]}
 
 
 def record_customer(user_id, customer_id):

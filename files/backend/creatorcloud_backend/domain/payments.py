@@ -13,9 +13,13 @@ import functools
 import json
 import logging
 import time
+from urllib.parse import urlencode
 
 from creatorcloud_backend.errors import ApiError
 from creatorcloud_backend.settings import current_settings
+
+# A language of the site, as a page's path names it (`/en/shop.html`): the only part of a return URL a fan chooses.
+SITE_LANGUAGE = r"^[a-z]{2}$"
 
 # Checkout Sessions may live 30 minutes at least (Stripe's minimum); stock stays reserved that long.
 CHECKOUT_LIFETIME_SECONDS = 30 * 60
@@ -77,9 +81,16 @@ def call_stripe(operation, params, *args):
         raise PaymentError("The payment provider refused the request; try again later.") from error
 
 
-def site_url(path):
-    """An absolute URL of the creator's site."""
-    return current_settings().site_url + path
+def page_url(page, language=None, **query):
+    """The absolute URL of a page of the creator's site in a language (None: the first, at the root).
+
+    The site keeps its first language at the root and the others below their code (`/en/shop.html`),
+    so a fan is sent back to the page in the language they paid in. Only a page name and a checked
+    language code go into the path: the URL can never leave the creator's site.
+    """
+    prefix = f"/{language}" if language else ""
+    suffix = f"?{urlencode(query)}" if query else ""
+    return f"{current_settings().site_url}{prefix}/{page}.html{suffix}"
 
 
 def create_checkout_session(**params):

@@ -198,8 +198,11 @@ def reserve(order, quantities):
         raise Conflict("Not enough left in stock.", code="out_of_stock") from error
 
 
-def checkout(caller, quantities):
-    """Reserve the cart ({product_id: quantity}) and open a Checkout Session: {"order_id", "checkout_url"}."""
+def checkout(caller, quantities, language=None):
+    """Reserve the cart ({product_id: quantity}) and open a Checkout Session: {"order_id", "checkout_url"}.
+
+    Stripe sends the fan back to the orders page (paid) or the shop (cancelled) in `language`.
+    """
     settings = current_settings()
     lines = order_lines(quantities)
     order = {
@@ -235,8 +238,8 @@ def checkout(caller, quantities):
             metadata=metadata,
             # The PaymentIntent (and so payment_intent.payment_failed and the charge) carries the order too.
             payment_intent_data={"metadata": metadata},
-            success_url=payments.site_url(f"/shop/orders/{order['orderId']}?checkout=success"),
-            cancel_url=payments.site_url("/shop/cart?checkout=cancelled"),
+            success_url=payments.page_url("orders", language, order=order["orderId"], checkout="success"),
+            cancel_url=payments.page_url("shop", language, checkout="cancelled"),
         )
     except payments.PaymentError:
         release(order["orderId"], caller.user_id)

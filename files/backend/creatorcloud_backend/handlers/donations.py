@@ -23,6 +23,7 @@ from pydantic import Field
 from creatorcloud_backend.auth import caller_from_event
 from creatorcloud_backend.auth import require_admin
 from creatorcloud_backend.domain import donations
+from creatorcloud_backend.domain.payments import SITE_LANGUAGE
 from creatorcloud_backend.errors import register_error_handlers
 
 API_PREFIX = "/api"
@@ -40,6 +41,8 @@ class Donation(BaseModel):
     amount: Annotated[int, Field(ge=1)]
     message: Annotated[str, Field(max_length=500)] | None = None
     anonymous: bool = False
+    # The language of the page the fan pays from ("en" for /en/shop.html); omitted on the first language's pages.
+    language: Annotated[str, Field(pattern=SITE_LANGUAGE)] | None = None
 
 
 class Moderation(BaseModel):
@@ -55,7 +58,7 @@ def checkout(donation: Donation):
     """A donation's Checkout (a signed-in fan)."""
     caller = caller_from_event(router.current_event)
     message = (donation.message or "").strip() or None
-    return donations.checkout(caller, donation.amount, message, donation.anonymous)
+    return donations.checkout(caller, donation.amount, message, donation.anonymous, donation.language)
 
 
 @router.get("/donations")

@@ -10,6 +10,7 @@ from typing import Literal
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.logging import correlation_paths
 from pydantic import BaseModel
@@ -18,6 +19,7 @@ from pydantic import Field
 
 from creatorcloud_backend.auth import caller_from_event
 from creatorcloud_backend.domain import membership
+from creatorcloud_backend.domain.payments import SITE_LANGUAGE
 from creatorcloud_backend.errors import register_error_handlers
 
 API_PREFIX = "/api"
@@ -33,6 +35,17 @@ class MembershipCheckout(BaseModel):
 
     tier: Annotated[str, Field(min_length=1, max_length=40)]
     interval: Literal["month", "year"]
+    # The language of the page the fan pays from ("en" for /en/shop.html); omitted on the first language's pages.
+    language: Annotated[str, Field(pattern=SITE_LANGUAGE)] | None = None
+
+
+class PortalRequest(BaseModel):
+    """POST /api/membership/portal: optionally the language of the page the portal returns to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # The language of the page the fan pays from ("en" for /en/shop.html); omitted on the first language's pages.
+    language: Annotated[str, Field(pattern=SITE_LANGUAGE)] | None = None
 
 
 @router.get("/membership/tiers")
@@ -50,13 +63,14 @@ def own_membership():
 @router.post("/membership/checkout")
 def checkout(choice: MembershipCheckout):
     """A subscription Checkout for the tier (a signed-in fan who is not a member yet)."""
-    return membership.checkout(caller_from_event(router.current_event), choice.tier, choice.interval)
+    caller = caller_from_event(router.current_event)
+    return membership.checkout(caller, choice.tier, choice.interval, choice.language)
 
 
 @router.post("/membership/portal")
-def portal():
-    """A link to Stripe's billing portal to change or cancel the membership."""
-    return membership.portal(caller_from_event(router.current_event))
+def portal(request: Annotated[PortalRequest | None, Body()] = None):
+    """A link to Stripe's billing portal to change or cancel the membership (the body may be left out)."""
+    return membership.portal(caller_from_event(router.current_event), request.language if request else None)
 
 
 @router.get("/membership/content")

@@ -24,6 +24,7 @@ from pydantic import HttpUrl
 from creatorcloud_backend.auth import caller_from_event
 from creatorcloud_backend.auth import require_admin
 from creatorcloud_backend.domain import shop
+from creatorcloud_backend.domain.payments import SITE_LANGUAGE
 from creatorcloud_backend.errors import register_error_handlers
 
 API_PREFIX = "/api"
@@ -80,6 +81,8 @@ class Cart(BaseModel):
 
     # A transaction holds at most 100 items: 20 lines and the order stay far below.
     items: Annotated[list[CartItem], Field(min_length=1, max_length=20)]
+    # The language of the page the fan pays from ("en" for /en/shop.html); omitted on the first language's pages.
+    language: Annotated[str, Field(pattern=SITE_LANGUAGE)] | None = None
 
     def quantities(self):
         """{product_id: quantity}, lines of the same product added up."""
@@ -141,7 +144,7 @@ def archive_product(product_id: Annotated[str, Path(pattern=ENTITY_ID)]):
 def checkout(cart: Cart):
     """Reserve the cart's stock and open a Stripe Checkout for it (a signed-in fan)."""
     caller = caller_from_event(router.current_event)
-    result = shop.checkout(caller, cart.quantities())
+    result = shop.checkout(caller, cart.quantities(), cart.language)
     logger.info("checkout", extra={"order_id": result["order_id"]})
     return result
 
