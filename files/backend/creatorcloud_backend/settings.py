@@ -36,6 +36,7 @@ class Settings:
     membership_tiers: tuple = ()
     donation_min: int = DEFAULT_DONATION_MIN
     donation_max: int = DEFAULT_DONATION_MAX
+    metrics_namespace: str = ""
 
 
 def blocked_words(value):
@@ -87,4 +88,5 @@ def current_settings():
         membership_tiers=membership_tiers(os.environ.get("MEMBERSHIP_TIERS")),
         donation_min=int(os.environ.get("DONATION_MIN") or DEFAULT_DONATION_MIN),
         donation_max=int(os.environ.get("DONATION_MAX") or DEFAULT_DONATION_MAX),
+        metrics_namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", ""),
     )

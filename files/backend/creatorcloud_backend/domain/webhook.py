@@ -15,6 +15,7 @@ late finds the state already past it and changes nothing.
 import functools
 import logging
 
+from creatorcloud_backend import business_metrics
 from creatorcloud_backend.domain import donations
 from creatorcloud_backend.domain import membership
 from creatorcloud_backend.domain import payments
@@ -43,7 +44,10 @@ def checkout_completed(session, event):
     if session.get("payment_status") not in ("paid", "no_payment_required"):
         return False
     if kind == shop.ORDER_KIND:
-        return shop.mark_paid(metadata["order_id"], metadata["user_id"], session.get("payment_intent"))
+        paid = shop.mark_paid(metadata["order_id"], metadata["user_id"], session.get("payment_intent"))
+        if paid:
+            business_metrics.record_paid_order()
+        return paid
     if kind == donations.DONATION_KIND:
         return donations.mark_paid(metadata["donation_id"], session.get("payment_intent"))
     return unhandled(event)
