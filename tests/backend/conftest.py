@@ -326,7 +326,7 @@ SITE_URL = "https://fans.example"
 
 
 def create_monetisation_tables(dynamodb):
-    """Products, ShopOrders (the seed's schema), Memberships, Donations (GSI status-index), Idempotency."""
+    """Products, ShopOrders (seed schema, GSI userId-index), Memberships, Donations (GSI status-index), Idempotency."""
     for table_name, keys in MONETISATION_TABLES.values():
         request = {
             "TableName": table_name,
@@ -336,21 +336,27 @@ def create_monetisation_tables(dynamodb):
                 {"AttributeName": name, "KeyType": kind} for name, kind in zip(keys, ("HASH", "RANGE"), strict=False)
             ],
         }
+        if table_name == "ShopOrders":
+            request["AttributeDefinitions"].append({"AttributeName": "createdAt", "AttributeType": "S"})
+            request["GlobalSecondaryIndexes"] = [index("userId-index", "userId", "createdAt")]
         if table_name == "Donations":
             request["AttributeDefinitions"] += [
                 {"AttributeName": name, "AttributeType": "S"} for name in ("status", "createdAt")
             ]
-            request["GlobalSecondaryIndexes"] = [
-                {
-                    "IndexName": "status-index",
-                    "KeySchema": [
-                        {"AttributeName": "status", "KeyType": "HASH"},
-                        {"AttributeName": "createdAt", "KeyType": "RANGE"},
-                    ],
-                    "Projection": {"ProjectionType": "ALL"},
-                }
-            ]
+            request["GlobalSecondaryIndexes"] = [index("status-index", "status", "createdAt")]
         dynamodb.create_table(**request)
+
+
+def index(name, partition_key, sort_key):
+    """A global secondary index of all attributes, as the tables role makes them."""
+    return {
+        "IndexName": name,
+        "KeySchema": [
+            {"AttributeName": partition_key, "KeyType": "HASH"},
+            {"AttributeName": sort_key, "KeyType": "RANGE"},
+        ],
+        "Projection": {"ProjectionType": "ALL"},
+    }
 
 
 def without_monetisation_privacy_steps(monkeypatch):
