@@ -8,6 +8,8 @@ EMULATOR := PYTHONPATH=tools $(PY) -m creatorcloud_emulator --port $(AWS_PORT)
 GATEWAY := PYTHONPATH=tools $(PY) -m creatorcloud_gateway
 STRIPE := PYTHONPATH=tools $(PY) -m creatorcloud_stripe
 STRIPE_PORT ?= 12111
+# Where the gateways' payment functions find Stripe, and who forwards each creator's events to its gateway.
+STRIPE_URL := http://127.0.0.1:$(STRIPE_PORT)
 CREATOR ?= creator1
 export CREATORCLOUD_AWS_ENDPOINT ?= http://127.0.0.1:$(AWS_PORT)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
@@ -38,8 +40,8 @@ aws-down: venv
 	-$(STRIPE) down
 	$(EMULATOR) down
 
-serve: venv aws-up
-	$(GATEWAY) up --creator $(CREATOR)
+serve: venv aws-up stripe-up
+	$(GATEWAY) up --creator $(CREATOR) --stripe-url $(STRIPE_URL)
 
 gateway-down: venv
 	$(GATEWAY) down
@@ -63,15 +65,20 @@ demo: venv node aws-up
 	$(VENV)/bin/ansible-playbook playbooks/bootstrap_organization.yml
 	$(VENV)/bin/ansible-playbook playbooks/onboard.yml
 	$(VENV)/bin/ansible-inventory -i inventories/local --graph
-	$(GATEWAY) up --creator creator1
-	$(GATEWAY) up --creator creator2
+	$(STRIPE) up --port $(STRIPE_PORT)
+	$(GATEWAY) up --creator creator1 --stripe-url $(STRIPE_URL)
+	$(GATEWAY) up --creator creator2 --stripe-url $(STRIPE_URL)
 	@echo
 	@echo "The emulator keeps running on $(CREATORCLOUD_AWS_ENDPOINT), the local gateways too: go on with"
 	@echo "  . $(VENV)/bin/activate && ansible-inventory -i inventories/local --graph"
 	@echo "  ansible-playbook playbooks/onboard.yml -l creator1 --check --diff"
 	@echo "  make serve CREATOR=creator2"
 	@echo "  make mail TO=you@example.com     # the confirmation code after signing up on a site"
-	@echo "and stop everything with: make aws-down"
+	@echo "A fan who signed up can buy in creator1's shop, and become a member of and donate to creator1 and"
+	@echo "creator2: the checkout is the local Stripe stand-in on $(STRIPE_URL) (test mode, no real money; Pay"
+	@echo "always succeeds with the test card 4242 4242 4242 4242), and its events reach each creator's gateway:"
+	@echo "  $(STRIPE) events --port $(STRIPE_PORT)     # every event and its delivery"
+	@echo "and stop everything (emulator, gateways, stand-in) with: make aws-down"
 	@echo
 	@echo "creator1's site: $$($(GATEWAY) url --creator creator1)"
 

@@ -4,7 +4,9 @@
 
 The browser tests have an emulator of their own for the whole session (per xdist worker):
 they onboard creator1 and creator2 once through the playbooks, and a test elsewhere that
-resets the shared emulator must not take the creators away from under them.
+resets the shared emulator must not take the creators away from under them. As in `make demo`,
+the gateways run the payment functions against the local Stripe stand-in, which forwards each
+creator's events to its gateway, so a fan can pay on the stand-in's checkout page.
 """
 
 import os
@@ -21,11 +23,13 @@ from creatorcloud_gateway import launcher as gateway_launcher
 from creatorcloud_gateway.collection import naming
 from creatorcloud_gateway.distribution import find_distribution_id
 from creatorcloud_gateway.distribution import read_distribution
+from creatorcloud_stripe import launcher as stripe_launcher
 from playbook_runner import REPO
 from playbook_runner import run as run_playbook
 
 from creatorcloud_emulator import launcher as emulator_launcher
 from e2e.creators import CREATORS
+from e2e.creators import host_vars
 from e2e.site_resources import MANAGEMENT_CREDENTIALS
 from e2e.site_resources import CreatorWebsite
 
@@ -45,6 +49,8 @@ INVENTORY = REPO / "inventories/local"
 LOOPBACK = "127.0.0.1"
 # Schemes that make no network request.
 LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
+# The features that take payments (roles/shop/defaults/main.yml).
+PAYMENT_FEATURES = frozenset({"shop", "membership", "donations"})
 SESSION_STARTED = time.time()
 
 
@@ -125,8 +131,20 @@ def gateway_state(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def gateways(onboarded, site_emulator, gateway_state):
-    """A running gateway per creator: {creator: launcher.Gateway}."""
+def stripe_standin(gateway_state):
+    """The local Stripe stand-in for the session (per xdist worker), its log next to the gateways'.
+
+    `.url` is Stripe's API and checkout pages for the gateways; its `/_creatorcloud/stripe/events` lists
+    every event with each delivery to a gateway.
+    """
+    running = stripe_launcher.start(stripe_launcher.free_port(), log_path=gateway_state / "stripe.log")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def gateways(onboarded, site_emulator, gateway_state, stripe_standin):
+    """A running gateway per creator, its payments on the Stripe stand-in: {creator: launcher.Gateway}."""
     logs = gateway_state
     running = {}
     try:
@@ -137,8 +155,12 @@ def gateways(onboarded, site_emulator, gateway_state):
                 endpoint_url=site_emulator.endpoint_url,
                 log_path=logs / f"{creator}.log",
                 live_dir=logs / "live" / creator,
+                stripe_url=stripe_standin.url,
             )
-            assert "error" not in running[creator].status(), running[creator].status()
+            status = running[creator].status()
+            assert "error" not in status, status
+            if PAYMENT_FEATURES & set(host_vars(creator)["creator_features"]):
+                assert status["payments"]["webhooks_forwarded"], status["payments"]
         yield running
     finally:
         for gateway in running.values():

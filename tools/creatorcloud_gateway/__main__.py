@@ -8,6 +8,8 @@ its state (pid, host, port) and log are `<creator>.json` and `<creator>.log` in 
 (default .gateway/). `down` stops one creator's gateway (--creator) or all of them, `status`
 shows what each serves, `url` prints one creator's URL, and `serve` runs one in the foreground. A local HLS
 test stream of the creator's channel, when one is written to `<state-dir>/live/<creator>/`, is the playback URL.
+With `--stripe-url` (or $CREATORCLOUD_STRIPE_URL) the creator's payments run against the local Stripe stand-in,
+which forwards the creator's events to the gateway; `up` and `status` say whether it does.
 """
 
 import argparse
@@ -47,8 +49,15 @@ def up(args, state):
     state_file = state / f"{args.creator}.json"
     if state_file.exists():
         gateway = launcher.Gateway.load(state_file)
-        if (gateway.status() or {}).get("creator") == args.creator:
+        current = gateway.status() or {}
+        if current.get("creator") == args.creator:
             print(f"gateway for {args.creator} already running on {gateway.url}")
+            running_stripe = (current.get("payments") or {}).get("stripe_url")
+            if (args.stripe_url or None) != running_stripe:
+                print(
+                    f"  it runs with --stripe-url {running_stripe or '(none)'}, not {args.stripe_url or '(none)'}: "
+                    f"to change that, stop it (down --creator {args.creator}) and start it again"
+                )
             return report(gateway)
     state.mkdir(parents=True, exist_ok=True)
     log_path = state / f"{args.creator}.log"
@@ -61,6 +70,7 @@ def up(args, state):
             log_path=log_path,
             config_ttl=args.config_ttl,
             live_dir=args.live_dir or (state / "live" / args.creator).resolve(),
+            stripe_url=args.stripe_url,
         )
     except launcher.GatewayError as e:
         print(f"gateway for {args.creator} did not start: {e}", file=sys.stderr)
@@ -81,8 +91,22 @@ def report(gateway):
         print(f"  buckets: {', '.join(current.get('buckets', []))}")
         api = current.get("api") or {}
         print(f"  api: {api['api_id']}, {api['routes']} routes" if "api_id" in api else f"  api: {api.get('error')}")
+    payments = payments_line(current.get("payments") or {})
+    if payments:
+        print(f"  payments: {payments}")
+    if "error" not in current:
         print(f"  open {gateway.url}")
     return 0
+
+
+def payments_line(payments):
+    """What the status says of the creator's payments, in a line (None when there is nothing to say)."""
+    stripe_url = payments.get("stripe_url")
+    if not stripe_url:
+        return payments.get("error")
+    if payments.get("webhooks_forwarded"):
+        return f"Stripe stand-in {stripe_url}, the creator's events forwarded to {payments.get('webhook_url')}"
+    return f"Stripe stand-in {stripe_url}, events not forwarded yet (the gateway retries): {payments.get('error')}"
 
 
 def down(state_files):

@@ -11,6 +11,8 @@ compression, conditional requests and the response headers policy.
 
 Handlers stand in for API Gateway on its own, so the distribution's custom error responses
 do not replace their errors (on CloudFront they apply to every origin; see the API issue).
+With a Stripe stand-in, the payment functions run against it and it forwards the creator's
+events to the gateway (payments.py).
 """
 
 import json
@@ -32,6 +34,7 @@ from creatorcloud_gateway.http_api import CreatorApi
 from creatorcloud_gateway.jwt_authorizer import JwtAuthorizers
 from creatorcloud_gateway.lambda_runtime import LambdaFunctions
 from creatorcloud_gateway.live_stream import LocalLiveStream
+from creatorcloud_gateway.payments import LocalPayments
 from creatorcloud_gateway.runtime_config import COGNITO_PATH
 from creatorcloud_gateway.runtime_config import LIVE_PATH
 from creatorcloud_gateway.runtime_config import LocalEndpoints
@@ -66,10 +69,11 @@ def json_response(body, status):
 class GatewayApp:
     """A WSGI app serving one creator's site from the emulator the way CloudFront serves it."""
 
-    def __init__(self, site, router, creator_api=None):
+    def __init__(self, site, router, creator_api=None, payments=None):
         self.site = site
         self.router = router
         self.creator_api = creator_api
+        self.payments = payments
         self.local_endpoints = LocalEndpoints(site.access.endpoint_url)
 
     def __call__(self, environ, start_response):
@@ -100,9 +104,17 @@ class GatewayApp:
         try:
             body.update(self.site.distribution().summary(), account_id=access.account_id)
         except SiteUnavailable as e:
-            return json_response({**body, "error": str(e)}, 503)
+            # Nothing more is asked of an account that cannot be reached: the launcher waits for this answer.
+            return json_response({**body, "error": str(e), "payments": self.payments_status(live=False)}, 503)
         body["api"] = self.api_status()
+        body["payments"] = self.payments_status()
         return json_response(body, 200)
+
+    def payments_status(self, live=True):
+        """The Stripe stand-in the payment functions use and whether the creator's events reach the gateway."""
+        if self.payments is None:
+            return {"stripe_url": None, "webhooks_forwarded": False, "error": None}
+        return self.payments.status(live=live)
 
     def api_status(self):
         """The HTTP API's id and number of routes, or why there is none (the site is served either way)."""
@@ -113,10 +125,10 @@ class GatewayApp:
         return api.summary() if api else {"error": f"creator {self.site.access.creator} has no HTTP API"}
 
 
-def default_handlers(access, config_ttl, region, live_dir=None):
+def default_handlers(access, config_ttl, region, live_dir=None, payments=None):
     """The gateway's own handlers by prefix, and the API reader they share (for the status endpoint)."""
     creator_api = CreatorApi(access, config_ttl, region)
-    functions = LambdaFunctions(access, config_ttl)
+    functions = LambdaFunctions(access, config_ttl, environment=payments.environment if payments else None)
     api = ApiGateway(access, creator_api, functions, JwtAuthorizers(access.endpoint_url))
     handlers = {
         API_PREFIX: api.respond,
@@ -127,19 +139,32 @@ def default_handlers(access, config_ttl, region, live_dir=None):
 
 
 def build_app(
-    creator, endpoint_url, role_name=None, config_ttl=DEFAULT_CONFIG_TTL, handlers=None, region=None, live_dir=None
+    creator,
+    endpoint_url,
+    role_name=None,
+    config_ttl=DEFAULT_CONFIG_TTL,
+    handlers=None,
+    region=None,
+    live_dir=None,
+    stripe_url=None,
+    origin=None,
 ):
     """The gateway app of one creator; `handlers` ({prefix: factory(CreatorAccess)}) replace the default ones.
 
     A factory gets the creator's account, to reach its resources with the creator role as the
     gateway does. `region` is where the creator's API, pool and functions are (eu-central-1).
     `live_dir` holds a local HLS test stream served as the channel's playback URL (none: offline).
+    `stripe_url` is the local Stripe stand-in the payment functions use, and `origin` the gateway's
+    own (`http://127.0.0.1:8080`), where Checkout sends fans back and the stand-in sends the events;
+    the app's `payments.start()` (the server calls it) has the stand-in forward them.
     """
     access = CreatorAccess(creator, endpoint_url, **({"role_name": role_name} if role_name else {}))
-    bound, creator_api = default_handlers(access, config_ttl, region or DEFAULT_REGION, live_dir)
+    region = region or DEFAULT_REGION
+    payments = LocalPayments(access, region, stripe_url=stripe_url, origin=origin)
+    bound, creator_api = default_handlers(access, config_ttl, region, live_dir, payments)
     router = Router()
     for prefix, handler in bound.items():
         router.bind(prefix, handler)
     for prefix, make_handler in (handlers or {}).items():
         router.bind(prefix, make_handler(access))
-    return GatewayApp(CreatorSite(access, config_ttl=config_ttl), router, creator_api)
+    return GatewayApp(CreatorSite(access, config_ttl=config_ttl), router, creator_api, payments)

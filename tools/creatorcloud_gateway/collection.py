@@ -18,5 +18,7 @@ if str(COLLECTIONS_DIR) not in sys.path:
 from ansible_collections.creatorcloud.platform.plugins.module_utils import creator_session  # noqa: E402
 from ansible_collections.creatorcloud.platform.plugins.module_utils import naming  # noqa: E402
 from ansible_collections.creatorcloud.platform.plugins.module_utils import organizations  # noqa: E402
+from ansible_collections.creatorcloud.platform.plugins.module_utils import secretsmanager  # noqa: E402
+from ansible_collections.creatorcloud.platform.plugins.module_utils._shop_converge import stripe_secret_name  # noqa: E402
 
-__all__ = ["creator_session", "naming", "organizations"]
+__all__ = ["creator_session", "naming", "organizations", "secretsmanager", "stripe_secret_name"]

@@ -7,7 +7,9 @@ again after `config_ttl` seconds): its Handler is imported from files/backend an
 the event and a context like Lambda's, under the function's Environment plus what Lambda adds
 (AWS_REGION, the function's name and memory) and, so that the backend's boto3 reaches the
 emulator without any change, AWS_ENDPOINT_URL and the credentials of the function's execution
-role, assumed from the creator's account as Lambda assumes it.
+role, assumed from the creator's account as Lambda assumes it. What the local stack changes of a
+function's own environment (payments.py: a payment function's Stripe base and site URL) is a
+function `environment` of the deployed variables; the deployed configuration is never written.
 """
 
 import datetime
@@ -164,10 +166,12 @@ BACKEND = BackendProcess(BACKEND_DIR)
 class LambdaFunctions:
     """The creator's functions: their configuration (per ARN, re-read after `config_ttl`) and their runs."""
 
-    def __init__(self, access, config_ttl, backend=BACKEND, clock=time.monotonic):
+    def __init__(self, access, config_ttl, backend=BACKEND, clock=time.monotonic, environment=None):
         self.access = access
         self.config_ttl = config_ttl
         self.backend = backend
+        # The function's Environment as it runs locally (default: as deployed).
+        self.local_environment = environment or (lambda variables: variables)
         self._clock = clock
         self._lock = threading.Lock()
         self._configs = {}
@@ -186,7 +190,7 @@ class LambdaFunctions:
         """Run the function with `event` as Lambda would; its result, round-tripped through JSON like Lambda's."""
         config = self.configuration(function_arn)
         variables = {
-            **config.environment,
+            **self.local_environment(config.environment),
             "AWS_REGION": config.region,
             "AWS_DEFAULT_REGION": config.region,
             "AWS_LAMBDA_FUNCTION_NAME": config.function_name,

@@ -78,12 +78,22 @@ def answers(host, port):
 
 
 def start(
-    creator, port, host=DEFAULT_HOST, endpoint_url=None, log_path=None, config_ttl=None, timeout=30, live_dir=None
+    creator,
+    port,
+    host=DEFAULT_HOST,
+    endpoint_url=None,
+    log_path=None,
+    config_ttl=None,
+    timeout=30,
+    live_dir=None,
+    stripe_url=None,
 ):
     """Start the gateway of `creator` as a detached process and wait until it answers.
 
     The emulator's endpoint defaults to $CREATORCLOUD_AWS_ENDPOINT, else http://127.0.0.1:4566.
     `live_dir` is where a local HLS test stream of the creator's channel is written (see live_stream.py).
+    `stripe_url` is the local Stripe stand-in the creator's payments use (default: $CREATORCLOUD_STRIPE_URL,
+    else none); see payments.py.
     """
     endpoint_url = endpoint_url or default_endpoint()
     running = answers(host, port)
@@ -95,6 +105,8 @@ def start(
         command += ["--config-ttl", str(config_ttl)]
     if live_dir is not None:
         command += ["--live-dir", str(live_dir)]
+    if stripe_url:
+        command += ["--stripe-url", stripe_url]
     pid = start_detached(
         command,
         lambda: answers(host, port) is not None,

@@ -3,6 +3,7 @@
 """The gateway process in the foreground: `python -m creatorcloud_gateway.server --creator creator1`."""
 
 import argparse
+import os
 import sys
 
 from creatorcloud_gateway import DEFAULT_ENDPOINT
@@ -11,6 +12,8 @@ from creatorcloud_gateway import DEFAULT_PORT
 from creatorcloud_gateway import ENDPOINT_VARIABLE
 from creatorcloud_gateway import default_endpoint
 from creatorcloud_gateway.creator_site import DEFAULT_CONFIG_TTL
+from creatorcloud_gateway.payments import STRIPE_URL_VARIABLE
+from creatorcloud_gateway.payments import origin_of
 
 
 def add_server_arguments(parser):
@@ -37,6 +40,14 @@ def add_server_arguments(parser):
         default=None,
         help="a directory with a local HLS test stream (index.m3u8 and segments) served as the channel's playback URL",
     )
+    parser.add_argument(
+        "--stripe-url",
+        default=os.environ.get(STRIPE_URL_VARIABLE) or None,
+        help=(
+            "the local Stripe stand-in (e.g. http://127.0.0.1:12111): the payment functions run against it and it "
+            f"forwards the creator's events to the gateway (default: ${STRIPE_URL_VARIABLE}, else none)"
+        ),
+    )
 
 
 def serve(args):
@@ -47,12 +58,20 @@ def serve(args):
 
     port = args.port or DEFAULT_PORT
     app = build_app(
-        args.creator, args.endpoint_url, role_name=args.role_name, config_ttl=args.config_ttl, live_dir=args.live_dir
+        args.creator,
+        args.endpoint_url,
+        role_name=args.role_name,
+        config_ttl=args.config_ttl,
+        live_dir=args.live_dir,
+        stripe_url=args.stripe_url,
+        origin=origin_of(args.host, port),
     )
+    stripe = f", Stripe at {args.stripe_url}" if args.stripe_url else ""
     print(
-        f"CreatorCloud gateway for {args.creator} on http://{args.host}:{port} (AWS at {args.endpoint_url})",
+        f"CreatorCloud gateway for {args.creator} on http://{args.host}:{port} (AWS at {args.endpoint_url}{stripe})",
         flush=True,
     )
+    app.payments.start()
     run_simple(args.host, port, app, threaded=True)
     return 0
 
