@@ -7,8 +7,9 @@ site by its object key. The first language lives at the root (`index.html`, `liv
 their code (`en/index.html`); every link names a file, because CloudFront maps only `/` to `index.html`.
 The same theme and `site` give the same bytes: no timestamps, sorted iteration, stable JSON, and no path of
 the controller in any output. With the `auth` feature every language also gets the fans' account pages
-(ACCOUNT_PAGES), kept out of the sitemap. files/frontend/README.md documents the URL scheme, the account
-pages and their scripts, and the `site` keys.
+(ACCOUNT_PAGES) and the signed-in pages of the features that bring one (SIGNED_IN_PAGES: the fan's orders, the
+admins' page), all kept out of the sitemap and the menu. files/frontend/README.md documents the URL scheme, the
+account pages and their scripts, and the `site` keys.
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ PAGE_FEATURES = ("live", "shop", "membership", "donations", "sponsors", "events"
 PRIVACY_FEATURES = ("auth", "chat", "analytics", *PAGE_FEATURES)
 # The fans' account pages, built while the creator has `auth`; not in the sitemap, and marked noindex.
 ACCOUNT_PAGES = ("signup", "confirm", "login", "account")
+# Pages for signed-in fans that features bring, by the features of which any one builds them (with `auth`, like
+# the account pages, and like them noindex and neither in the sitemap nor in the menu): the fan's orders, and
+# the admins' page (products, orders, the moderation of tips).
+SIGNED_IN_PAGES = {"orders": ("shop",), "admin": ("shop", "donations")}
+PRIVATE_PAGES = (*ACCOUNT_PAGES, *SIGNED_IN_PAGES)
 DEFAULT_BRANDING = {
     "primary_color": "#4f46e5",
     "accent_color": "#f59e0b",
@@ -168,11 +174,10 @@ def asset_bodies(theme_dir, branding):
 
 
 def page_names(site):
-    """The pages of each language: home, one per enabled feature that has a page, the account pages, the legal pages."""
+    """The pages of each language: home, one per enabled feature that has a page, the private pages, the legal pages."""
     features = [feature for feature in FEATURES if feature in PAGE_FEATURES and feature in site["features"]]
-    accounts = list(ACCOUNT_PAGES) if has_accounts(site) else []
     impressum = ["impressum"] if site_config.has_impressum(site["legal"]) else []
-    return ["index", *features, *accounts, *impressum, "privacy"]
+    return ["index", *features, *private_page_names(site), *impressum, "privacy"]
 
 
 def has_accounts(site):
@@ -180,9 +185,17 @@ def has_accounts(site):
     return "auth" in site["features"]
 
 
+def private_page_names(site):
+    """With `auth`: the account pages, and each signed-in page one of whose features is on."""
+    if not has_accounts(site):
+        return []
+    signed_in = [page for page, features in SIGNED_IN_PAGES.items() if set(features) & set(site["features"])]
+    return [*ACCOUNT_PAGES, *signed_in]
+
+
 def indexed_page_names(site):
-    """The pages search engines should find: every page but the account pages."""
-    return [page for page in page_names(site) if page not in ACCOUNT_PAGES]
+    """The pages search engines should find: every page but the private ones."""
+    return [page for page in page_names(site) if page not in PRIVATE_PAGES]
 
 
 def page_key(page, language, site):
@@ -415,8 +428,9 @@ class SiteRenderer:
             if page == "index" and tagline
             else texts(f"pages.{page}.description", **names(site)),
             "canonical": None if page == "404" else self.url(page, language),
-            "noindex": page == "404" or page in ACCOUNT_PAGES,
+            "noindex": page == "404" or page in PRIVATE_PAGES,
             "has_accounts": has_accounts(site),
+            "site_pages": page_names(site),
             "alternates": [] if page == "404" else self.alternates(page),
             "nav_pages": [name for name in page_names(site) if name in PAGE_FEATURES],
             "has_impressum": site_config.has_impressum(legal),

@@ -121,7 +121,7 @@ def test_a_feature_has_a_page_in_every_language_only_while_it_is_on(feature):
 
 def test_the_pages_of_the_first_language_are_at_the_root_and_the_others_below_their_code(site_files):
     pages = sorted(key for key in site_files if key.endswith(".html"))
-    expected = ["index", *build.PAGE_FEATURES, *build.ACCOUNT_PAGES, "impressum", "privacy"]
+    expected = ["index", *build.PAGE_FEATURES, *build.ACCOUNT_PAGES, *build.SIGNED_IN_PAGES, "impressum", "privacy"]
 
     assert pages == sorted(["404.html", *(f"{p}.html" for p in expected), *(f"en/{p}.html" for p in expected)])
     assert Page(site_files["index.html"]).find("html") == [{"lang": "de"}]
@@ -188,7 +188,9 @@ def test_assets_have_content_hashed_names_and_the_pages_refer_to_exactly_those(s
     assets = {key: site_file for key, site_file in site_files.items() if key.startswith("assets/")}
 
     stems = {ASSET_KEY.match(key)["stem"] for key in assets}
-    assert stems == {"site", "theme", "logo", "srp", "cognito", "api", "account", "live", "chat", *NPM_BUNDLES}
+    theme_assets = {path.name.split(".")[0] for path in (THEME / "assets").iterdir() if not path.name.startswith(".")}
+    assert stems == {*theme_assets, "theme", "logo", *NPM_BUNDLES}
+    assert {"site", "srp", "cognito", "api", "account", "live", "chat", "shop", "orders", "admin"} <= stems
     for key, site_file in assets.items():
         assert ASSET_KEY.match(key)["hash"] == hashlib.sha256(site_file.body).hexdigest()[:10]
         assert site_file.cache_control == "public, max-age=31536000, immutable"
