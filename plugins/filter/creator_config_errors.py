@@ -16,9 +16,10 @@ positional: _input
 options:
   _input:
     description: A dictionary of field names to values. Known keys are C(slug), C(domain), C(email), C(contact_email),
-      C(display_name), C(ou_path), C(tags), C(admins), C(currency), C(membership_tiers), C(donation_min),
-      C(donation_max), C(languages), C(branding), C(legal); others are ignored. The branding's C(logo) must be an
-      absolute path; C(branding) and C(legal) are checked against C(languages); the donation limits together.
+      C(display_name), C(ou_path), C(tags), C(admins), C(currency), C(membership_tiers), C(shipping_countries),
+      C(donation_min), C(donation_max), C(languages), C(branding), C(legal); others are ignored. The branding's
+      C(logo) must be an absolute path; C(branding) and C(legal) are checked against C(languages); the donation
+      limits together.
     type: dict
     required: true
 author:
@@ -60,6 +61,7 @@ CHECKS = {
     "admins": ("creator_admins", creator_config.email_list_error),
     "currency": ("creator_currency", creator_config.currency_error),
     "membership_tiers": ("creator_membership_tiers", creator_config.membership_tiers_error),
+    "shipping_countries": ("creator_shop_shipping_countries", creator_config.shipping_countries_error),
 }
 # The donation limits are checked together (the minimum must stay below the maximum).
 DONATION_FIELDS = ("creator_donation_min", "creator_donation_max")

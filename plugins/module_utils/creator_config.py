@@ -187,6 +187,25 @@ def membership_tiers_error(field, value):
     return None
 
 
+# Where the shop ships to: ISO 3166-1 alpha-2 codes, as Stripe Checkout's shipping_address_collection takes them.
+COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
+
+
+def shipping_countries_error(field, value):
+    """The countries the shop ships to: distinct upper-case ISO 3166-1 codes; empty means nothing is shipped."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        return f"{field} must be a list of country codes like [DE, AT], got {value!r}"
+    for index, country in enumerate(value):
+        if not isinstance(country, str) or not COUNTRY_PATTERN.match(country):
+            return f"{field}[{index}] {country!r} is not a country code: use two upper-case letters like DE"
+    repeated = sorted({country for country in value if value.count(country) > 1})
+    if repeated:
+        return f"{field} names {repeated[0]!r} more than once"
+    return None
+
+
 def donation_limits_error(fields, minimum, maximum):
     """The donation minimum and maximum in cents; `fields` names the two variables."""
     error = amount_error(fields[0], minimum) or amount_error(fields[1], maximum)

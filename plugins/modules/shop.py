@@ -18,7 +18,7 @@ description:
     C((secret: unchanged)) or C((secret: changed)). A malformed key fails before any call, with a message that
     names the option but never repeats its value."
   - Also validates the monetisation settings the functions get (O(membership_tiers), O(currency),
-    O(donation_min), O(donation_max)) before any call.
+    O(donation_min), O(donation_max), O(shipping_countries)) before any call.
 author:
   - CreatorCloud engineering (@creatorcloud)
 options:
@@ -73,6 +73,13 @@ options:
       - The currency of every price, as a lower-case ISO 4217 code.
     type: str
     default: eur
+  shipping_countries:
+    description:
+      - The countries the shop ships to, as ISO 3166-1 codes like C(DE); Checkout asks for an address in one of them.
+      - Empty for a shop of digital goods (no address is asked for).
+    type: list
+    elements: str
+    default: []
   donation_min:
     description:
       - The smallest donation in cents.
@@ -150,6 +157,7 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.converge imp
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import currency_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import donation_limits_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import membership_tiers_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import shipping_countries_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
@@ -174,6 +182,7 @@ def validation_errors(params):
         webhook_secret_error("stripe_webhook_secret", params["stripe_webhook_secret"]),
         membership_tiers_error("membership_tiers", params["membership_tiers"]),
         currency_error("currency", params["currency"]),
+        shipping_countries_error("shipping_countries", params["shipping_countries"]),
         donation_limits_error(("donation_min", "donation_max"), params["donation_min"], params["donation_max"]),
     ]
     if not params["region"]:
@@ -191,6 +200,7 @@ def main():
         stripe_webhook_secret=dict(type="str", required=True, no_log=True),
         membership_tiers=dict(type="list", elements="dict", default=[], options=TIER_OPTIONS),
         currency=dict(type="str", default="eur"),
+        shipping_countries=dict(type="list", elements="str", default=[]),
         donation_min=dict(type="int", default=100),
         donation_max=dict(type="int", default=100000),
         tags=dict(type="dict"),

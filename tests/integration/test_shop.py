@@ -199,8 +199,17 @@ PUBLISHABLE_KEY = "pk_test_51PublishableKeyNotASecret0"
         ),
         ({"creator_donation_min": 5000, "creator_donation_max": 100}, "donation_min 5000 is above", SECRET_KEY),
         ({"creator_currency": "EURO"}, "currency 'EURO' is not a currency code", SECRET_KEY),
+        ({"creator_shop_shipping_countries": ["DE", "de"]}, "shipping_countries[1] 'de' is not a country", SECRET_KEY),
     ],
-    ids=["publishable-key", "missing-webhook-secret", "wrong-webhook-secret", "negative-tier", "limits", "currency"],
+    ids=[
+        "publishable-key",
+        "missing-webhook-secret",
+        "wrong-webhook-secret",
+        "negative-tier",
+        "limits",
+        "currency",
+        "shipping-country",
+    ],
 )
 def test_bad_input_fails_naming_the_field_before_any_call(run_shop, aws, variables, field, hidden):
     run, log = run_shop("-vvv", **variables)

@@ -108,3 +108,22 @@ def test_admin_lists_name_the_bad_address():
     )
     assert rules.email_list_error("creator_admins", "a@b.example").startswith("creator_admins must be a list")
     assert rules.email_list_error("creator_admins", ["a@b.example"]) is None
+
+
+@pytest.mark.parametrize("countries", [[], ["DE"], ["DE", "AT", "CH"], None])
+def test_good_shipping_countries(countries):
+    assert creator_config_errors({"shipping_countries": countries}) == []
+
+
+@pytest.mark.parametrize(
+    ("countries", "message"),
+    [
+        (["de"], "creator_shop_shipping_countries[0] 'de' is not a country code: use two upper-case letters like DE"),
+        (["DE", "DEU"], "creator_shop_shipping_countries[1] 'DEU' is not a country code"),
+        (["DE", "AT", "DE"], "creator_shop_shipping_countries names 'DE' more than once"),
+        ("DE", "creator_shop_shipping_countries must be a list of country codes like [DE, AT], got 'DE'"),
+    ],
+)
+def test_bad_shipping_countries_are_named(countries, message):
+    [problem] = creator_config_errors({"shipping_countries": countries})
+    assert problem.startswith(message)

@@ -37,6 +37,7 @@ class Settings:
     donation_min: int = DEFAULT_DONATION_MIN
     donation_max: int = DEFAULT_DONATION_MAX
     metrics_namespace: str = ""
+    shipping_countries: tuple = ()
 
 
 def blocked_words(value):
@@ -61,6 +62,14 @@ def membership_tiers(value):
         {"id": tier["id"], "name": tier.get("name") or tier["id"], "monthly": tier["monthly"], "yearly": tier["yearly"]}
         for tier in tiers
     )
+
+
+def shipping_countries(value):
+    """SHIPPING_COUNTRIES: a JSON list of ISO 3166-1 codes ("" or [] means the shop ships nothing)."""
+    countries = json.loads(value or "[]")
+    if not isinstance(countries, list) or not all(isinstance(code, str) and len(code) == 2 for code in countries):
+        raise ValueError('SHIPPING_COUNTRIES must be a JSON list of country codes like ["DE", "AT"]')
+    return tuple(countries)
 
 
 def current_settings():
@@ -89,4 +98,5 @@ def current_settings():
         donation_min=int(os.environ.get("DONATION_MIN") or DEFAULT_DONATION_MIN),
         donation_max=int(os.environ.get("DONATION_MAX") or DEFAULT_DONATION_MAX),
         metrics_namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", ""),
+        shipping_countries=shipping_countries(os.environ.get("SHIPPING_COUNTRIES")),
     )

@@ -33,6 +33,9 @@ HELD, RELEASED = "held", "released"
 ORDER_KIND = "order"
 # The index of ShopOrders by fan (partition userId, sort createdAt): the fan's order list.
 ORDERS_BY_USER_INDEX = "userId-index"
+# An address as Stripe gives it, and what of an order identifies the fan beyond its user id (gone on erasure).
+ADDRESS_FIELDS = ("line1", "line2", "postal_code", "city", "state", "country")
+PERSONAL_ORDER_FIELDS = ("email", "shipping")
 ERASED_PREFIX = "erased-"
 
 
@@ -245,6 +248,7 @@ def checkout(caller, quantities, language=None):
             metadata=metadata,
             # The PaymentIntent (and so payment_intent.payment_failed and the charge) carries the order too.
             payment_intent_data={"metadata": metadata},
+            **shipping_collection(settings.shipping_countries),
             success_url=payments.page_url("orders", language, order=order["orderId"], checkout="success"),
             cancel_url=payments.page_url("shop", language, checkout="cancelled"),
         )
@@ -257,6 +261,26 @@ def checkout(caller, quantities, language=None):
         ExpressionAttributeValues={":session": session["id"]},
     )
     return {"order_id": order["orderId"], "checkout_url": session["url"]}
+
+
+def shipping_collection(countries):
+    """Checkout's parameter that asks the fan for a shipping address in one of `countries` (none: nothing shipped)."""
+    return {"shipping_address_collection": {"allowed_countries": list(countries)}} if countries else {}
+
+
+def shipping_of(session):
+    """The address the fan gave in Checkout, {name, address: {line1, line2, postal_code, city, state, country}} or None.
+
+    Stripe has it at collected_information.shipping_details since API version 2025-03-31.
+    """
+    details = (session.get("collected_information") or {}).get("shipping_details")
+    if not details:
+        return None
+    address = details.get("address") or {}
+    return {
+        "name": details.get("name") or "",
+        "address": {key: address.get(key) or "" for key in ADDRESS_FIELDS},
+    }
 
 
 def release(order_id, user_id):
@@ -322,9 +346,13 @@ def transition(order_id, user_id, to_status, from_status, **attributes):
     return True
 
 
-def mark_paid(order_id, user_id, payment_intent_id):
-    """The webhook's checkout.session.completed (paid): pending -> paid; a later or repeated event changes nothing."""
-    return transition(order_id, user_id, PAID, PENDING, stripePaymentId=payment_intent_id or "", paidAt=now())
+def mark_paid(order_id, user_id, payment_intent_id, shipping=None):
+    """The webhook's checkout.session.completed (paid): pending -> paid, with the address to ship to when one was
+    asked for; a later or repeated event changes nothing."""
+    attributes = {"stripePaymentId": payment_intent_id or "", "paidAt": now()}
+    if shipping:
+        attributes["shipping"] = shipping
+    return transition(order_id, user_id, PAID, PENDING, **attributes)
 
 
 def cancel_unpaid(order_id, user_id):
@@ -354,9 +382,11 @@ def mark_refunded(order_id, user_id, refunded_amount):
     return True
 
 
-def public_order(row):
-    """The API's view of a ShopOrders row."""
+def public_order(row, admin=False):
+    """The API's view of a ShopOrders row; admins also see the buyer's e-mail address, to reach them about it."""
+    contact = {"email": row.get("email")} if admin else {}
     return {
+        **contact,
         "order_id": row["orderId"],
         "user_id": row["userId"],
         "items": [
@@ -374,6 +404,7 @@ def public_order(row):
         "created_at": row["createdAt"],
         "paid_at": row.get("paidAt"),
         "refunded_amount": int(row.get("refundedAmount", 0)),
+        "shipping": row.get("shipping"),
     }
 
 
@@ -399,9 +430,10 @@ def listed_orders(user_id):
     return every_page(orders_table().query, request)
 
 
-def newest_first(rows):
+def newest_first(rows, admin=False):
     """Orders as the API lists them, newest first."""
-    return {"orders": [public_order(row) for row in sorted(rows, key=lambda row: row["createdAt"], reverse=True)]}
+    ordered = sorted(rows, key=lambda row: row["createdAt"], reverse=True)
+    return {"orders": [public_order(row, admin) for row in ordered]}
 
 
 def own_orders(caller):
@@ -418,7 +450,7 @@ def all_orders(status=None):
             "ExpressionAttributeNames": {"#status": "status"},
             "ExpressionAttributeValues": {":status": status},
         }
-    return newest_first(scan_all(orders_table(), **request))
+    return newest_first(scan_all(orders_table(), **request), admin=True)
 
 
 def fulfil(order_id, to_status):
@@ -431,7 +463,7 @@ def fulfil(order_id, to_status):
     row = rows[0]
     if not transition(order_id, row["userId"], to_status, FULFILMENT[to_status]):
         raise Conflict(f"An order that is {row['status']} cannot become {to_status}.", code="invalid_status_transition")
-    return public_order({**row, "status": to_status})
+    return public_order({**row, "status": to_status}, admin=True)
 
 
 def export_orders(user_id):
@@ -442,7 +474,7 @@ def export_orders(user_id):
 
 
 def erase_orders(user_id):
-    """Pseudonymise the fan's orders: tax law keeps them, so a random pseudonym replaces userId and e-mail goes.
+    """Pseudonymise the fan's orders: tax law keeps them, so a random pseudonym replaces userId; e-mail and address go.
 
     userId is the table's sort key, so each order is re-written under the pseudonym (put, then delete the
     original, in one transaction); no mapping back to the fan is kept anywhere. Idempotent.
@@ -451,7 +483,7 @@ def erase_orders(user_id):
         return
     table = current_settings().orders_table
     for row in user_orders(user_id):
-        pseudonymised = {key: value for key, value in row.items() if key != "email"}
+        pseudonymised = {key: value for key, value in row.items() if key not in PERSONAL_ORDER_FIELDS}
         pseudonymised.update(userId=ERASED_PREFIX + uuid.uuid4().hex, erasedAt=now())
         aws_clients.dynamodb().transact_write_items(
             TransactItems=[

@@ -44,7 +44,9 @@ def checkout_completed(session, event):
     if session.get("payment_status") not in ("paid", "no_payment_required"):
         return False
     if kind == shop.ORDER_KIND:
-        paid = shop.mark_paid(metadata["order_id"], metadata["user_id"], session.get("payment_intent"))
+        paid = shop.mark_paid(
+            metadata["order_id"], metadata["user_id"], session.get("payment_intent"), shop.shipping_of(session)
+        )
         if paid:
             business_metrics.record_paid_order()
         return paid
