@@ -446,9 +446,11 @@ class StripeAccount:
         """A Checkout Session's line items."""
         return self.get(f"checkout/sessions/{session_id}/line_items")["data"]
 
-    def choose(self, session_id, choice):
-        """Press "pay", "decline" (a declined test card) or "cancel" on the hosted checkout page."""
-        response = requests.post(f"{self.url}/c/pay/{session_id}/{choice}", allow_redirects=False, timeout=10)
+    def choose(self, session_id, choice, form=None):
+        """Press "pay", "decline" (a declined test card) or "cancel" on the hosted page; `form`: the address fields."""
+        response = requests.post(
+            f"{self.url}/c/pay/{session_id}/{choice}", data=form, allow_redirects=False, timeout=10
+        )
         assert response.status_code in (303, 402), response.text
         return self.session(session_id)
 

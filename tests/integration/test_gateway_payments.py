@@ -23,6 +23,7 @@ from creatorcloud_gateway.lambda_runtime import LambdaFunctions
 from creatorcloud_gateway.payments import LocalPayments
 from creatorcloud_gateway.payments import origin_of
 from creatorcloud_stripe import launcher as stripe_launcher
+from creatorcloud_stripe.shipping import EXAMPLE_FORM
 from gateway_fixtures import LAMBDA_TRUST
 from gateway_fixtures import CreatorApiResources
 from gateway_fixtures import function_zip
@@ -184,7 +185,9 @@ def test_a_fan_pays_on_the_stand_in_and_its_signed_webhook_marks_the_order_paid(
     assert session["amount_total"] == 5000
     assert session["metadata"]["order_id"] == checkout["order_id"]
 
-    paid = requests.post(f"{checkout['checkout_url']}/pay", allow_redirects=False, timeout=10)
+    # creator1 ships to DE, AT and CH: Checkout asks for the address, which the paid order then carries.
+    assert session["shipping_address_collection"] == {"allowed_countries": ["DE", "AT", "CH"]}
+    paid = requests.post(f"{checkout['checkout_url']}/pay", data=EXAMPLE_FORM, allow_redirects=False, timeout=10)
 
     assert paid.status_code == 303
     assert paid.headers["Location"].startswith(f"{origin}/")
@@ -203,6 +206,7 @@ def test_a_fan_pays_on_the_stand_in_and_its_signed_webhook_marks_the_order_paid(
     assert order["order_id"] == checkout["order_id"]
     assert order["user_id"] == fan_sub
     assert order["total_amount"] == 5000
+    assert order["shipping"]["address"]["postal_code"] == EXAMPLE_FORM["shipping_postal_code"]
     completed = [event for event in events if event["type"] == "checkout.session.completed"]
     assert [attempt["url"] for event in completed for attempt in event["attempts"]] == [f"{origin}/api/stripe/webhook"]
     assert all(event["delivered"] for event in events), events

@@ -42,6 +42,18 @@ def invalid_param(param, message, code="parameter_invalid_empty"):
     return StripeApiError(400, message, param=param, code=code)
 
 
+def empty_string(param):
+    """An empty string for a parameter that cannot be unset (Stripe reads an empty value as unsetting it)."""
+    return StripeApiError(
+        400,
+        f"You passed an empty string for '{param}'. We assume empty values are an attempt to unset a parameter; "
+        f"however '{param}' cannot be unset. You should remove '{param}' from your request or supply a non-empty "
+        "value.",
+        param=param,
+        code="parameter_invalid_empty",
+    )
+
+
 def invalid_integer(param, value):
     """A parameter that must be an integer."""
     return StripeApiError(400, f"Invalid integer: {value}", param=param, code="parameter_invalid_integer")

@@ -26,6 +26,7 @@ from creatorcloud_stripe import checkout
 from creatorcloud_stripe import hosted_pages
 from creatorcloud_stripe import params as read
 from creatorcloud_stripe import resources
+from creatorcloud_stripe import shipping
 from creatorcloud_stripe.accounts import Accounts
 from creatorcloud_stripe.accounts import Forward
 from creatorcloud_stripe.api_errors import StripeApiError
@@ -243,8 +244,8 @@ class StripeStandIn:
             lambda account, params: billing.cancel_subscription(account, account.get(object_id, "subscription"), False),
         )
 
-    def checkout_page(self, request, object_id, notice=None, status=200):
-        """The hosted checkout page, or what became of the session."""
+    def checkout_page(self, request, object_id, notice=None, status=200, values=None, problems=None):
+        """The hosted checkout page (with the address as entered and what is wrong with it), or what became of it."""
         account, session = self.accounts.owner_of(object_id, "checkout.session")
         if session["status"] == "complete":
             page = hosted_pages.message_page(
@@ -255,20 +256,31 @@ class StripeStandIn:
                 "Checkout expired", "This checkout session has expired.", session["cancel_url"]
             )
         else:
-            page = hosted_pages.checkout_page(session, account.session_line_items[object_id]["items"], notice)
+            items = account.session_line_items[object_id]["items"]
+            page = hosted_pages.checkout_page(session, items, notice, values, problems)
         return Response(page, status=status, content_type="text/html; charset=utf-8")
 
     def checkout_choice(self, request, object_id, choice):
-        """Pay (then the success URL), pay with a declined card (the page again), or cancel (the cancel URL)."""
+        """Pay (then the success URL), pay with a declined card (the page again), or cancel (the cancel URL).
+
+        A session that collects a shipping address takes it from the form of both pay buttons: without a complete
+        one in an allowed country, the page comes again with what is wrong (400) and nothing is paid or declined.
+        """
         account, session = self.accounts.owner_of(object_id, "checkout.session")
         if session["status"] != "open":  # a second click, or a tab left open: say what became of it
             return self.checkout_page(request, object_id, status=409)
         if choice == "cancel":
             return self.leave(session["cancel_url"], "Checkout canceled", "You left the checkout; nothing was paid.")
+        details, values = None, None
+        collection = session["shipping_address_collection"]
+        if collection:
+            details, values, problems = shipping.address_from_form(request.form, collection["allowed_countries"])
+            if problems:
+                return self.checkout_page(request, object_id, status=400, values=values, problems=problems)
         if choice == "decline":
-            self.act(account, lambda: checkout.decline(account, session))
-            return self.checkout_page(request, object_id, notice=checkout.DECLINE["message"], status=402)
-        self.act(account, lambda: checkout.complete(account, session))
+            self.act(account, lambda: checkout.decline(account, session, details))
+            return self.checkout_page(request, object_id, notice=checkout.DECLINE["message"], status=402, values=values)
+        self.act(account, lambda: checkout.complete(account, session, details))
         target = session["success_url"] and session["success_url"].replace("{CHECKOUT_SESSION_ID}", session["id"])
         return self.leave(target, "Payment complete", "Thank you: the payment went through.")
 

@@ -4,6 +4,7 @@
 
 from creatorcloud_stripe import params as read
 from creatorcloud_stripe import resources
+from creatorcloud_stripe import shipping
 from creatorcloud_stripe.api_errors import StripeApiError
 from creatorcloud_stripe.api_errors import invalid_param
 from creatorcloud_stripe.api_errors import no_such
@@ -138,6 +139,7 @@ def session_fields(account, params):
         customer_email=params.get("customer_email"),
         customer_creation=params.get("customer_creation", "if_required"),
         locale=params.get("locale"),
+        shipping_address_collection=shipping.collection_param(params),
     )
     return fields
 
@@ -175,14 +177,20 @@ def require_open(session, action):
         )
 
 
-def session_intent(account, session):
-    """The session's PaymentIntent, created at the first payment attempt as Checkout does."""
+def session_intent(account, session, shipping_details=None):
+    """The session's PaymentIntent, created at the first payment attempt as Checkout does; the attempt's address."""
     if session["payment_intent"]:
-        return account.objects[session["payment_intent"]]
+        intent = account.objects[session["payment_intent"]]
+        intent["shipping"] = resources.shipping_of(shipping_details)
+        return intent
     extras = account.session_line_items[session["id"]]
     intent = account.add(
         resources.payment_intent(
-            session["amount_total"], session["currency"], session["customer"], extras["payment_intent_metadata"]
+            session["amount_total"],
+            session["currency"],
+            session["customer"],
+            extras["payment_intent_metadata"],
+            resources.shipping_of(shipping_details),
         )
     )
     session["payment_intent"] = intent["id"]
@@ -190,39 +198,74 @@ def session_intent(account, session):
     return intent
 
 
-def session_customer(account, session, always):
-    """The session's customer: the one passed, else a new one when the mode or customer_creation asks for it."""
+def session_customer(account, session, always, shipping_details=None):
+    """The session's customer: the one passed, else a new one when the mode or customer_creation asks for it.
+
+    A new customer gets the shipping address, and the same as billing address (the page's default), as Checkout saves
+    them; an existing one keeps its own (Stripe changes them only with customer_update, not implemented here).
+    """
     if session["customer"] or not always:
         return session["customer"]
-    created = account.add(resources.customer(email=session["customer_email"]))
+    new_shipping = resources.shipping_of(shipping_details)
+    if new_shipping:
+        new_shipping = {key: new_shipping[key] for key in ("address", "name", "phone")}
+    created = account.add(
+        resources.customer(
+            email=session["customer_email"],
+            name=shipping_details and shipping_details["name"],
+            address=shipping_details and dict(shipping_details["address"]),
+            shipping=new_shipping,
+        )
+    )
     account.record(resources.event("customer.created", created))
     return created["id"]
 
 
-def customer_details(account, session):
-    """What the customer entered on the page (the e-mail the session was given, or a test address)."""
+def customer_details(account, session, shipping_details=None):
+    """What the customer entered on the page (the e-mail the session was given, or a test address).
+
+    With a shipping address, the billing address and name are the shipping ones: the page's "billing address same
+    as shipping" box is ticked by default.
+    """
     email = session["customer_email"]
     if not email and session["customer"]:
         email = account.objects[session["customer"]]["email"]
     return {
-        "address": None,
+        "address": shipping_details and dict(shipping_details["address"]),
+        "business_name": None,
         "email": email or "test@example.com",
-        "name": None,
+        "individual_name": None,
+        "name": shipping_details and shipping_details["name"],
         "phone": None,
         "tax_exempt": "none",
         "tax_ids": [],
     }
 
 
-def complete(account, session):
-    """The customer paid with the test card: the payment or subscription is made, the session is complete."""
+def check_shipping(session, shipping_details):
+    """A session that collects an address is paid with one (the page refuses the form without it)."""
+    if session["shipping_address_collection"] and shipping_details is None:
+        raise invalid_param("shipping_details", "This Checkout Session collects a shipping address: none was given.")
+
+
+def complete(account, session, shipping_details=None):
+    """The customer paid with the test card: the payment or subscription is made, the session is complete.
+
+    `shipping_details` ({name, address}) is the address the page took when the session collects one.
+    """
     require_open(session, "paid")
+    check_shipping(session, shipping_details)
     if session["mode"] == "subscription":
-        complete_subscription(account, session)
+        complete_subscription(account, session, shipping_details)
     else:
-        complete_payment(account, session)
+        complete_payment(account, session, shipping_details)
+    if shipping_details:
+        session["collected_information"] = {**session["collected_information"], "shipping_details": shipping_details}
     session.update(
-        status="complete", payment_status="paid", url=None, customer_details=customer_details(account, session)
+        status="complete",
+        payment_status="paid",
+        url=None,
+        customer_details=customer_details(account, session, shipping_details),
     )
     account.record(resources.event("checkout.session.completed", session))
     if session["mode"] == "subscription":
@@ -234,10 +277,10 @@ def complete(account, session):
     return session
 
 
-def complete_payment(account, session):
+def complete_payment(account, session, shipping_details=None):
     """A one-time payment: the PaymentIntent succeeds with a charge."""
-    session["customer"] = session_customer(account, session, session["customer_creation"] == "always")
-    intent = session_intent(account, session)
+    session["customer"] = session_customer(account, session, session["customer_creation"] == "always", shipping_details)
+    intent = session_intent(account, session, shipping_details)
     intent["customer"] = session["customer"]
     paid = account.add(resources.charge({**intent, "payment_method": resources.new_id("pm_")}))
     intent.update(
@@ -251,9 +294,9 @@ def complete_payment(account, session):
     account.record(resources.event("payment_intent.succeeded", intent))
 
 
-def complete_subscription(account, session):
+def complete_subscription(account, session, shipping_details=None):
     """A subscription: customer, active subscription and its first invoice, paid."""
-    session["customer"] = session_customer(account, session, always=True)
+    session["customer"] = session_customer(account, session, True, shipping_details)
     extras = account.session_line_items[session["id"]]
     sub = account.add(resources.subscription(session["customer"], extras["items"], extras["subscription_metadata"]))
     first = account.add(resources.invoice(sub, "subscription_create"))
@@ -275,12 +318,13 @@ def mark_paid(unpaid):
     unpaid["status_transitions"]["paid_at"] = resources.now()
 
 
-def decline(account, session):
+def decline(account, session, shipping_details=None):
     """The customer tried a declined test card: the session stays open, the PaymentIntent records the failure."""
     require_open(session, "paid")
     if session["mode"] != "payment":
         raise invalid_param("mode", "The local stand-in declines cards of `payment` mode sessions only.")
-    fail_intent(account, session_intent(account, session))
+    check_shipping(session, shipping_details)
+    fail_intent(account, session_intent(account, session, shipping_details))
 
 
 def fail_intent(account, intent):

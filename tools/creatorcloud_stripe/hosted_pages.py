@@ -5,6 +5,8 @@
 import datetime
 from html import escape
 
+from creatorcloud_stripe import shipping
+
 # Currencies Stripe counts in whole units (no cents).
 ZERO_DECIMAL = {
     "bif",
@@ -28,10 +30,10 @@ TEST_CARD = "4242 4242 4242 4242"
 DECLINED_CARD = "4000 0000 0000 0002"
 STYLE = """
 :root { color-scheme: light dark; --fg: #1f2328; --bg: #f6f8fa; --card: #fff; --line: #d0d7de; --accent: #0b5cad;
-  --on-accent: #fff; }
+  --on-accent: #fff; --error: #b42318; }
 @media (prefers-color-scheme: dark) {
   :root { --fg: #e6edf3; --bg: #0d1117; --card: #161b22; --line: #30363d; --accent: #58a6ff;
-    --on-accent: #0d1117; }
+    --on-accent: #0d1117; --error: #ff7b72; }
 }
 body { font: 16px/1.5 system-ui, sans-serif; color: var(--fg); background: var(--bg); margin: 0; }
 main { max-width: 32rem; margin: 2rem auto; padding: 1.5rem; background: var(--card); border: 1px solid var(--line);
@@ -47,6 +49,14 @@ button.primary { background: var(--accent); border-color: var(--accent); color: 
 .card-number { white-space: nowrap; }
 :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 .note { font-size: .9rem; opacity: .85; }
+fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 1rem 0 0; padding: .5rem 1rem 1rem; }
+legend { font-weight: 600; padding: 0 .25rem; }
+label { display: block; margin-top: .75rem; }
+input, select { font: inherit; box-sizing: border-box; width: 100%; margin-top: .2rem; padding: .45rem .6rem;
+  border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); }
+[aria-invalid="true"] { border: 2px solid var(--error); }
+.error { color: var(--error); }
+.field-error { display: block; font-size: .9rem; margin-top: .2rem; }
 """
 
 
@@ -104,22 +114,72 @@ def interval_of(item):
     return f" / {recurring['interval']}" if count == 1 else f" / {count} {recurring['interval']}s"
 
 
-def checkout_page(session, items, notice=None):
-    """The hosted checkout page of an open session: what is bought, Pay, Cancel (and why the last attempt failed)."""
+def checkout_page(session, items, notice=None, values=None, problems=None):
+    """The hosted checkout page of an open session: what is bought, Pay, Cancel (and why the last attempt failed).
+
+    A session that collects a shipping address has one form: the address, and the buttons that post it (Pay and
+    the declined card; Cancel skips the browser's checks). `values` are the address as entered, `problems` what is
+    wrong with it, by field name.
+    """
     pay_path = f"/c/pay/{session['id']}"
-    decline = ""
-    if session["mode"] == "payment":
-        decline = form_button(f"{pay_path}/decline", f"Pay with a declined card ({DECLINED_CARD})")
-    alert = f'<p role="alert"><strong>{escape(notice)}</strong></p>' if notice else ""
     total = format_amount(session["amount_total"], session["currency"])
-    body = (
-        f"{alert}{line_items_table(items, session['amount_total'], session['currency'])}"
+    pay_label, decline_label = f"Pay {total}", f"Pay with a declined card ({DECLINED_CARD})"
+    alert = f'<p role="alert"><strong>{escape(notice)}</strong></p>' if notice else ""
+    summary = (
+        f"{line_items_table(items, session['amount_total'], session['currency'])}"
         '<p class="note">Test mode: no real payment. Paying uses the test card '
         f'<span class="card-number">{TEST_CARD}</span>.</p>'
-        f'<div class="actions">{form_button(f"{pay_path}/pay", f"Pay {total}", primary=True)}'
+    )
+    if session["shipping_address_collection"]:
+        buttons = f'<button type="submit" class="primary">{escape(pay_label)}</button>'
+        if session["mode"] == "payment":
+            buttons += f'<button type="submit" formaction="{escape(pay_path)}/decline">{escape(decline_label)}</button>'
+        buttons += f'<button type="submit" formaction="{escape(pay_path)}/cancel" formnovalidate>Cancel</button>'
+        problems = problems or {}
+        if problems and not notice:
+            alert = (
+                '<div role="alert"><p class="error"><strong>Check the shipping address:</strong></p><ul class="error">'
+                + "".join(f"<li>{escape(text)}</li>" for text in problems.values())
+                + "</ul></div>"
+            )
+        fields = address_fieldset(session, values or shipping.initial_values(session), problems)
+        return page(
+            "Checkout (test mode)",
+            f'{alert}{summary}<form method="post" action="{escape(pay_path)}/pay" accept-charset="utf-8">'
+            f'{fields}<div class="actions">{buttons}</div></form>',
+        )
+    decline = form_button(f"{pay_path}/decline", decline_label) if session["mode"] == "payment" else ""
+    body = (
+        f"{alert}{summary}"
+        f'<div class="actions">{form_button(f"{pay_path}/pay", pay_label, primary=True)}'
         f"{decline}{form_button(f'{pay_path}/cancel', 'Cancel')}</div>"
     )
     return page("Checkout (test mode)", body)
+
+
+def address_fieldset(session, values, problems):
+    """The shipping address inputs, labelled, with what is wrong with each next to it."""
+    allowed = dict.fromkeys(session["shipping_address_collection"]["allowed_countries"])
+    rows = []
+    for field in shipping.FIELDS:
+        attributes = f'id="{field.name}" name="{field.name}" autocomplete="{field.autocomplete}"'
+        if field.missing:
+            attributes += " required"
+        error = ""
+        if field.name in problems:
+            attributes += f' aria-invalid="true" aria-describedby="{field.name}-error"'
+            error = f'<span class="error field-error" id="{field.name}-error">{escape(problems[field.name])}</span>'
+        if field.name == "shipping_country":
+            options = "".join(
+                f'<option value="{escape(code)}"{" selected" if code == values[field.name] else ""}>'
+                f"{escape(shipping.country_label(code))}</option>"
+                for code in sorted(allowed, key=shipping.country_label)
+            )
+            control = f"<select {attributes}>{options}</select>"
+        else:
+            control = f'<input type="text" {attributes} value="{escape(values[field.name])}">'
+        rows.append(f'<label for="{field.name}">{escape(field.label)}</label>{control}{error}')
+    return f"<fieldset><legend>Shipping address</legend>{''.join(rows)}</fieldset>"
 
 
 def message_page(title, text, link=None):

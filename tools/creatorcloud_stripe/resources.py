@@ -118,6 +118,8 @@ def checkout_session(base_url, fields, line_items):
         "cancel_url": fields.get("cancel_url"),
         "client_reference_id": fields.get("client_reference_id"),
         "client_secret": None,
+        # What the page collected (shipping_details once paid, when it asked for an address).
+        "collected_information": {"business_name": None, "individual_name": None, "shipping_details": None},
         "consent": None,
         "consent_collection": None,
         "created": now(),
@@ -145,6 +147,9 @@ def checkout_session(base_url, fields, line_items):
         "payment_method_collection": "always" if mode == "subscription" else None,
         "payment_method_types": ["card"],
         "payment_status": "unpaid",
+        "shipping_address_collection": fields.get("shipping_address_collection"),
+        "shipping_cost": None,
+        "shipping_options": [],
         "status": "open",
         "submit_type": None,
         "subscription": None,
@@ -155,12 +160,12 @@ def checkout_session(base_url, fields, line_items):
     }
 
 
-def customer(email=None, name=None, metadata=None):
-    """A customer."""
+def customer(email=None, name=None, metadata=None, address=None, shipping=None):
+    """A customer; `shipping` is {address, name, phone}."""
     return {
         "id": new_id("cus_"),
         "object": "customer",
-        "address": None,
+        "address": address,
         "balance": 0,
         "created": now(),
         "currency": None,
@@ -175,13 +180,13 @@ def customer(email=None, name=None, metadata=None):
         "name": name,
         "phone": None,
         "preferred_locales": [],
-        "shipping": None,
+        "shipping": shipping,
         "tax_exempt": "none",
         "test_clock": None,
     }
 
 
-def payment_intent(amount, currency, customer_id, metadata):
+def payment_intent(amount, currency, customer_id, metadata, shipping=None):
     """A PaymentIntent waiting for a payment method (what Checkout creates at the first attempt)."""
     return {
         "id": new_id("pi_"),
@@ -206,6 +211,7 @@ def payment_intent(amount, currency, customer_id, metadata):
         "payment_method": None,
         "payment_method_types": ["card"],
         "receipt_email": None,
+        "shipping": shipping,
         "status": "requires_payment_method",
     }
 
@@ -257,7 +263,21 @@ def charge(intent):
         "payment_method_details": card_payment_method_details(),
         "receipt_url": None,
         "refunded": False,
+        "shipping": intent["shipping"],
         "status": "succeeded",
+    }
+
+
+def shipping_of(details):
+    """The `shipping` of a PaymentIntent, charge or customer for a Checkout Session's shipping_details."""
+    if details is None:
+        return None
+    return {
+        "address": dict(details["address"]),
+        "carrier": None,
+        "name": details["name"],
+        "phone": None,
+        "tracking_number": None,
     }
 
 
