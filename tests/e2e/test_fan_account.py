@@ -9,34 +9,27 @@ refused by creator2's API. The forms check what they can before any call: a weak
 username never reaches Cognito or the API. Screenshots go to tests/output/screenshots/.
 """
 
-import base64
 import json
 import re
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from playbook_runner import REPO
 from playwright.sync_api import expect
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils import _site_build as build
 from e2e.creators import PASSWORD
-from e2e.creators import SESSION_KEY
 from e2e.creators import TIMEOUT_MS
 from e2e.creators import confirm
-from e2e.creators import host_vars
 from e2e.creators import new_email
 from e2e.creators import session
 from e2e.creators import sign_in
 from e2e.creators import sign_up
-from e2e.site_resources import CONTENT_SECURITY_POLICY
-
-COGNITO_PATH = "/_aws/cognito-idp/"
-THEME = REPO / "files/frontend"
-INVENTORY = REPO / "inventories/local"
+from e2e.stubbed_site import COGNITO_PATH
+from e2e.stubbed_site import ORIGIN
+from e2e.stubbed_site import StubbedSite
+from e2e.stubbed_site import fake_token
+from e2e.stubbed_site import signed_in
 
 
 def cognito_requests(page_record):
@@ -157,100 +150,7 @@ def test_the_account_page_without_a_session_offers_sign_in(gateways, page, page_
 
 # --- the pages against stubbed answers: every error text, without depending on the emulator's ---------------
 
-ORIGIN = "http://127.0.0.1:9"  # answered by the test itself (page.route): a secure context on loopback
-STUB_RUNTIME = {
-    "api_url": ORIGIN,
-    "auth": {
-        "region": "eu-central-1",
-        "user_pool_id": "eu-central-1_Stub123",
-        "client_id": "stubclient",
-        "endpoint": ORIGIN + COGNITO_PATH,
-    },
-}
 PROFILE = {"user_id": "sub-1", "email": "fan@example.org", "display_name": "Fan", "username": "fan_one"}
-
-
-def creator1_site(runtime):
-    """creator1's `site` from the local inventory, as the frontend role passes it."""
-    config = host_vars("creator1")
-    branding = {**config["creator_branding"], "logo": str(INVENTORY / config["creator_branding"]["logo"])}
-    return {
-        "creator": "creator1",
-        "display_name": config["creator_display_name"],
-        "domain": config["creator_domain"],
-        "contact_email": config["creator_contact_email"],
-        "languages": config["creator_languages"],
-        "features": config["creator_features"],
-        "branding": branding,
-        "legal": config["creator_legal"],
-        "runtime": runtime,
-    }
-
-
-def fake_token(lifetime_seconds, **claims):
-    """A JWT-shaped token: the site only reads its expiry (the API verifies tokens, not the site)."""
-
-    def part(value):
-        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
-
-    return ".".join([part({"alg": "none"}), part({"exp": int(time.time()) + lifetime_seconds, **claims}), "sig"])
-
-
-class StubbedSite:
-    """creator1's built site, served to the page by the test, with Cognito and the API answered by stubs.
-
-    `cognito` maps an operation (InitiateAuth) and `api` a route ("GET /api/me") to (status, body) or to a
-    function of the request returning it; `calls` records both, in order.
-    """
-
-    def __init__(self, page, runtime=None, cognito=None, api=None):
-        self.files = build.build_site(str(THEME), creator1_site(None))
-        self.runtime = STUB_RUNTIME if runtime is None else runtime
-        self.cognito = cognito or {}
-        self.api = api or {}
-        self.calls = []
-        page.route(f"{ORIGIN}/**", self.answer)
-
-    def answer(self, route):
-        """One request of the page."""
-        request = route.request
-        path = urlsplit(request.url).path
-        if path == COGNITO_PATH:
-            operation = request.headers["x-amz-target"].split(".")[-1]
-            self.calls.append((operation, request.post_data_json))
-            self.fulfil_json(route, self.cognito.get(operation, (400, {"__type": "InvalidParameterException"})))
-        elif path.startswith("/api/"):
-            self.calls.append((f"{request.method} {path}", request.headers.get("authorization")))
-            self.fulfil_json(route, self.api.get(f"{request.method} {path}", (404, {"message": "Not Found"})))
-        elif path == "/config.json":
-            route.fulfill(status=200, content_type="application/json", body=json.dumps(self.runtime))
-        else:
-            site_file = self.files.get("index.html" if path == "/" else path.lstrip("/"))
-            if site_file is None:
-                route.fulfill(status=404, body="")
-                return
-            headers = {"Content-Security-Policy": CONTENT_SECURITY_POLICY}
-            route.fulfill(status=200, content_type=site_file.content_type, body=site_file.body, headers=headers)
-
-    def fulfil_json(self, route, answer):
-        status, body = answer(route.request) if callable(answer) else answer
-        route.fulfill(status=status, content_type="application/x-amz-json-1.1", body=json.dumps(body))
-
-    def operations(self):
-        """The Cognito operations and API routes the page called, in order."""
-        return [call[0] for call in self.calls]
-
-
-def signed_in(page, id_token_lifetime=3600):
-    """Put a session in the tab as cognito.js stores it."""
-    tokens = {
-        "id_token": fake_token(id_token_lifetime),
-        "access_token": fake_token(3600),
-        "refresh_token": "refresh-1",
-        "expires_at": int(time.time()) + id_token_lifetime,
-    }
-    page.goto(f"{ORIGIN}/en/index.html")
-    page.evaluate("([key, value]) => sessionStorage.setItem(key, value)", [SESSION_KEY, json.dumps(tokens)])
 
 
 def submit(page, path, fields, button):

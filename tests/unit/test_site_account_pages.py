@@ -8,6 +8,7 @@ Also the runtime settings the pages read from config.json, checked against the A
 import json
 
 import pytest
+from site_pages import stylesheets
 from test_site_build import THEME
 from test_site_build import Page
 from test_site_build import demo_site
@@ -16,7 +17,7 @@ from test_site_build import html_pages
 from ansible_collections.creatorcloud.platform.plugins.module_utils import _site_build as build
 
 ACCOUNT_PAGES = ("signup", "confirm", "login", "account")
-SCRIPTS = ["srp", "cognito", "api", "account"]
+SCRIPTS = ["srp", "cognito", "api", "page", "account"]
 # The errors Cognito answers the site's calls with, each of which the fan must understand.
 COGNITO_ERRORS = (
     "UsernameExistsException",
@@ -98,10 +99,11 @@ def test_the_account_pages_load_their_scripts_in_order_from_the_site_and_nothing
             parsed = Page(site_files[key])
             scripts = [attrs["src"] for attrs in parsed.find("script")]
             # With the admins' page (the demo site has every feature), the account page also shows its link.
-            extra = ["money", "admin-link"] if page == "account" else []
+            extra = ["admin-link"] if page == "account" else []
             assert [src.split("/")[-1].split(".")[0] for src in scripts] == ["site", *SCRIPTS, *extra], key
             assert all(src.startswith("/assets/") and src.lstrip("/") in site_files for src in scripts), key
             assert all("defer" in attrs for attrs in parsed.find("script")[1:]), key
+            assert [href.split(".")[0] for href in stylesheets(parsed)][-2:] == ["/assets/forms", "/assets/account"]
             assert parsed.inline == [], key
             assert not [
                 attrs for tag, attrs in parsed.elements if "style" in attrs or any(a.startswith("on") for a in attrs)

@@ -8,10 +8,15 @@ find, labels and descriptions, no inline script or style, every text in German a
 sink in the scripts that put fans' texts on the page.
 """
 
-import json
 import re
 
 import pytest
+from site_pages import assert_nothing_inline
+from site_pages import script_source
+from site_pages import scripts
+from site_pages import stylesheets
+from site_pages import text_codes
+from site_pages import texts
 from test_site_build import THEME
 from test_site_build import Page
 from test_site_build import demo_site
@@ -21,10 +26,7 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils import _site
 
 FEATURES = ["website", "auth", "membership", "donations"]
 PAGES = {"membership": ("membership.html", "en/membership.html"), "donations": ("donations.html", "en/donations.html")}
-SCRIPTS = {page: ["site", "cognito", "api", "money", page] for page in PAGES}
-SCRIPT_KEY = re.compile(r"^/assets/(?P<name>[a-z-]+)\.[0-9a-f]{10}\.js$")
-# Fans' texts are rendered with textContent only: none of these may appear in the scripts.
-HTML_SINKS = ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "DOMParser", "createContextualFragment")
+SCRIPTS = {page: ["site", "cognito", "api", "page", "money", page] for page in PAGES}
 # The API's error codes each page turns into a text (files/backend/README.md).
 ERRORS = {
     "membership": (
@@ -39,31 +41,6 @@ ERRORS = {
     "donations": ("amount_out_of_range", "payment_provider_error", "unauthorized", "validation_error", "generic"),
 }
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-def texts(language):
-    return json.loads((THEME / "i18n" / f"{language}.json").read_text(encoding="utf-8"))
-
-
-def scripts(page):
-    """The names (before hashing) of the scripts a page loads, in document order."""
-    return [SCRIPT_KEY.match(attrs["src"]).group("name") for tag, attrs in page.elements if tag == "script"]
-
-
-def stylesheets(page):
-    return [attrs["href"] for tag, attrs in page.elements if tag == "link" and attrs.get("rel") == "stylesheet"]
-
-
-def codes(page, list_attribute):
-    """The codes of a page's hidden text list, in document order."""
-    in_list = False
-    found = []
-    for tag, attrs in page.elements:
-        if tag == "ul":
-            in_list = list_attribute in attrs
-        elif tag == "li" and in_list and "data-code" in attrs:
-            found.append(attrs["data-code"])
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +64,7 @@ def test_each_page_loads_its_scripts_in_order_and_its_styles(site_files, feature
         page = Page(site_files[key])
         assert scripts(page) == SCRIPTS[feature], key
         assert all("defer" in attrs for tag, attrs in page.elements if tag == "script" and "/site." not in attrs["src"])
-        assert any("/assets/support." in href for href in stylesheets(page)), key
+        assert [href.split(".")[0] for href in stylesheets(page)][-2:] == ["/assets/forms", "/assets/support"], key
 
 
 def test_no_other_page_loads_the_support_scripts_or_styles(site_files):
@@ -100,12 +77,14 @@ def test_no_other_page_loads_the_support_scripts_or_styles(site_files):
 
 
 def test_the_scripts_need_no_import_paths_and_name_what_they_register(site_files):
-    for name in ("money", "membership", "donations"):
+    for name in ("page", "money", "membership", "donations"):
         [key] = [key for key in site_files if key.startswith(f"assets/{name}.") and key.endswith(".js")]
         code = site_files[key].body.decode()
         assert "import " not in code and "import(" not in code, key
     money = (THEME / "assets" / "money.js").read_text()
-    assert "root.creatorcloud.money" in money and "languagePrefix" in money and "Intl.NumberFormat" in money
+    assert "root.creatorcloud.money" in money and "Intl.NumberFormat" in money
+    helpers = (THEME / "assets" / "page.js").read_text()
+    assert "root.creatorcloud.page" in helpers and "languagePrefix" in helpers
 
 
 @pytest.mark.parametrize("feature", list(PAGES))
@@ -179,7 +158,7 @@ def test_every_text_of_the_scripts_is_on_the_page_in_its_language(site_files, fe
     page = Page(site_files[key])
     script_texts = texts(language)[feature]["texts"]
 
-    assert codes(page, f"data-{feature}-texts") == sorted(script_texts)
+    assert text_codes(page, f"data-{feature}-texts") == sorted(script_texts)
     assert set(ERRORS[feature]) <= set(script_texts)
     body = site_files[key].body.decode()
     for text in script_texts.values():
@@ -206,19 +185,13 @@ def test_the_pages_speak_their_language(site_files):
 def test_the_pages_have_no_inline_script_style_or_handler(site_files):
     for keys in PAGES.values():
         for key in keys:
-            page = Page(site_files[key])
-            assert page.inline == [], key
-            assert not page.find("style"), key
-            for tag, attrs in page.elements:
-                assert "style" not in attrs, (key, tag)
-                assert not [name for name in attrs if name.startswith("on")], (key, tag)
+            assert_nothing_inline(Page(site_files[key]), key)
 
 
-@pytest.mark.parametrize("script", ["membership.js", "donations.js", "money.js"])
+@pytest.mark.parametrize("script", ["membership.js", "donations.js", "money.js", "page.js"])
 def test_the_scripts_render_text_as_text_only(script):
-    source = (THEME / "assets" / script).read_text()
+    source = script_source(script)
 
-    assert not [sink for sink in HTML_SINKS if sink in source]
     if script != "money.js":
         assert "textContent" in source
 

@@ -5,7 +5,8 @@
    says what it is (data-account-form) and where to go next (data-next); the texts come from the
    page's hidden message list (data-messages), so this script holds no text of any language.
    Errors: the field's own message (aria-describedby), aria-invalid, and focus on the first wrong
-   field; an error of Cognito or the API goes to the form's alert and gets the focus. */
+   field; an error of Cognito or the API goes to the form's alert and gets the focus.
+   A classic script after srp.js, cognito.js, api.js and page.js, deferred; it registers nothing. */
 (function (root) {
   "use strict";
 
@@ -19,23 +20,10 @@
   ];
   var EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
   var USERNAME_PATTERN = /^[a-z0-9_]{3,20}$/;
-  var messages = {};
-
-  function readMessages() {
-    var list = document.querySelector("[data-messages]");
-    Array.prototype.forEach.call(list ? list.querySelectorAll("li[data-code]") : [], function (item) {
-      messages[item.getAttribute("data-code")] = item.textContent;
-    });
-  }
-
-  /* The page's text for an error or status code, or the generic error. */
-  function message(code) {
-    return messages[code] || messages.generic || code;
-  }
-
-  function query(name) {
-    return new URLSearchParams(root.location.search).get(name);
-  }
+  var helpers = root.creatorcloud.page;
+  var query = helpers.query;
+  var message = null; // the page's text for an error or status code, or the generic error (helpers.texts)
+  var statusLine = null;
 
   /* `target` with `?key=value&…`, the values encoded. */
   function withQuery(target, values) {
@@ -50,75 +38,26 @@
   }
 
   function showStatus(code) {
-    var status = document.querySelector("[data-status]");
-    status.textContent = code ? message("status." + code) : "";
+    statusLine(code && "status." + code);
   }
 
   // --- form errors -------------------------------------------------------------------------------------
 
-  function clearErrors(container) {
-    Array.prototype.forEach.call(container.querySelectorAll("[data-field-error]"), function (element) {
-      element.textContent = "";
-    });
-    Array.prototype.forEach.call(container.querySelectorAll("[aria-invalid]"), function (element) {
-      element.removeAttribute("aria-invalid");
-    });
-    var alert = container.querySelector("[data-form-error]");
-    if (alert) {
-      alert.hidden = true;
-      alert.textContent = "";
-    }
-  }
-
-  /* Mark each wrong field ({name: text}) and move the focus to the first; true when there was one. */
-  function showFieldErrors(form, errors) {
-    var first = null;
-    Object.keys(errors).forEach(function (name) {
-      var input = form.elements[name];
-      form.querySelector('[data-field-error="' + name + '"]').textContent = errors[name];
-      input.setAttribute("aria-invalid", "true");
-      if (!first || input.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING) {
-        first = input;
-      }
-    });
-    if (first) {
-      first.focus();
-    }
-    return Boolean(first);
-  }
+  var clearErrors = helpers.clearErrors;
+  var showFieldErrors = helpers.showFieldErrors;
 
   /* The form's alert with a text (and an optional link), focused so a screen reader reads it at once. */
   function showFormError(container, text, link) {
-    var alert = container.querySelector("[data-form-error]");
-    alert.textContent = text;
-    if (link) {
-      var anchor = document.createElement("a");
-      anchor.href = link.href;
-      anchor.textContent = link.label;
-      alert.appendChild(document.createTextNode(" "));
-      alert.appendChild(anchor);
-    }
-    alert.hidden = false;
-    alert.focus();
+    helpers.showAlert(container.querySelector("[data-form-error]"), text, link);
   }
 
   /* Run `action` with the form's buttons disabled and "one moment" announced; errors go to the alert. */
   function busy(container, action, onError) {
-    var buttons = container.querySelectorAll("button");
-    Array.prototype.forEach.call(buttons, function (button) {
-      button.disabled = true;
-    });
     showStatus("working");
-    return action()
-      .catch(function (error) {
-        showStatus(null);
-        (onError || defaultError)(container, error);
-      })
-      .then(function () {
-        Array.prototype.forEach.call(buttons, function (button) {
-          button.disabled = false;
-        });
-      });
+    return helpers.whileDisabled(container.querySelectorAll("button"), action, function (error) {
+      showStatus(null);
+      (onError || defaultError)(container, error);
+    });
   }
 
   function defaultError(container, error) {
@@ -386,9 +325,10 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var creatorcloud = root.creatorcloud;
-    readMessages();
+    message = helpers.texts("[data-messages]");
+    statusLine = helpers.statusLine(document.querySelector("[data-status]"), message);
     // A page reached after a step (?status=confirmed) says how that step went; an unknown status says nothing.
-    if (messages["status." + query("status")]) {
+    if (message.has("status." + query("status"))) {
       showStatus(query("status"));
     }
     creatorcloud.cognito.available().then(function (available) {

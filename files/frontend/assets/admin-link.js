@@ -3,7 +3,7 @@
 
    The account page's link to the admins' page (admin.html), shown only while the fan's ID token names the
    `admin` group (cognito:groups; read, not verified: the API checks every admin call itself).
-   A classic script after cognito.js, api.js and money.js, deferred; it registers nothing. */
+   A classic script after cognito.js, deferred; it registers nothing. */
 (function (root) {
   "use strict";
 
@@ -13,6 +13,6 @@
     if (!card) {
       return;
     }
-    card.hidden = creatorcloud.page.groups().indexOf("admin") === -1;
+    card.hidden = creatorcloud.cognito.groups().indexOf("admin") === -1;
   });
 })(window);

@@ -12,7 +12,7 @@
      PUT /api/admin/donations/{id} {"visible": bool}.
    Every text a fan or an admin wrote (product names, e-mail addresses, messages) goes onto the page with
    textContent. The texts are the hidden list [data-shop-texts]: this script holds no text of any language.
-   A classic script after cognito.js, api.js and money.js, deferred; it registers nothing. */
+   A classic script after cognito.js, api.js, page.js and money.js, deferred; it registers nothing. */
 (function (root) {
   "use strict";
 
@@ -24,23 +24,13 @@
   var ORDER_STEPS = { paid: "shipped", shipped: "completed" };
 
   function AdminPage(element, creatorcloud) {
-    this.element = element;
-    this.creatorcloud = creatorcloud;
-    this.api = creatorcloud.api;
-    this.helpers = creatorcloud.page;
-    this.money = creatorcloud.money;
-    this.text = this.helpers.texts("[data-shop-texts]");
-    this.status = element.querySelector("[data-status]");
+    creatorcloud.page.setUp(this, element, "[data-shop-texts]", "[data-status]");
     this.stopped = false; // signed out or not an admin after all: no further calls
   }
 
-  AdminPage.prototype.showStatus = function (code, values) {
-    this.status.textContent = code ? this.text(code, values) : "";
-  };
-
   AdminPage.prototype.showSignedOut = function () {
     this.stopped = true;
-    this.creatorcloud.cognito.clearSession();
+    this.cognito.clearSession();
     this.element.querySelector("[data-admin]").hidden = true;
     this.element.querySelector("[data-signed-out]").hidden = false;
   };
@@ -63,36 +53,17 @@
       return;
     }
     this.showStatus(null);
-    var alert = section.querySelector("[data-form-error]");
-    alert.textContent = this.text(this.text.has(error.code) ? error.code : "generic");
-    alert.hidden = false;
-    alert.focus();
-  };
-
-  AdminPage.prototype.clearError = function (section) {
-    var alert = section.querySelector("[data-form-error]");
-    alert.hidden = true;
-    alert.textContent = "";
+    this.helpers.showAlert(section.querySelector("[data-form-error]"), this.text(error.code));
   };
 
   /* Run a call with the section's buttons disabled; its errors go to the section. */
   AdminPage.prototype.busy = function (section, call) {
     var page = this;
-    var controls = section.querySelectorAll("button, select");
-    Array.prototype.forEach.call(controls, function (control) {
-      control.disabled = true;
-    });
-    page.clearError(section);
+    page.helpers.clearAlert(section.querySelector("[data-form-error]"));
     page.showStatus("working");
-    return call()
-      .catch(function (error) {
-        page.showError(section, error);
-      })
-      .then(function () {
-        Array.prototype.forEach.call(controls, function (control) {
-          control.disabled = false;
-        });
-      });
+    return page.helpers.whileDisabled(section.querySelectorAll("button, select"), call, function (error) {
+      page.showError(section, error);
+    });
   };
 
   /* A button whose visible text is the action and whose full name also says on what (for screen readers). */
@@ -112,12 +83,7 @@
     var list = section.querySelector("[data-list]");
     var state = section.querySelector("[data-list-state]");
     return page.api.request("GET", path).then(function (answer) {
-      var items = (answer && answer[key]) || [];
-      list.textContent = "";
-      items.forEach(function (item) {
-        list.appendChild(draw(item));
-      });
-      state.textContent = items.length ? "" : page.text(emptyCode);
+      page.helpers.showList(list, state, (answer && answer[key]) || [], draw, page.text(emptyCode));
       page.showStatus(null);
     }, function (error) {
       state.textContent = ""; // not "loading" any more: the section's alert says what went wrong
@@ -138,7 +104,7 @@
 
     function setEditing(product) {
       editing = product ? product.product_id : null;
-      clearFieldErrors(form);
+      helpers.clearErrors(form);
       form.reset();
       if (product) {
         form.elements.name.value = product.name;
@@ -208,7 +174,7 @@
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      clearFieldErrors(form);
+      helpers.clearErrors(form);
       var name = form.elements.name.value.trim();
       var description = form.elements.description.value.trim();
       var price = page.money.toCents(form.elements.price.value);
@@ -227,7 +193,7 @@
       if (stock === null || stock > MAX_STOCK) {
         errors.stock = page.text("stock_invalid");
       }
-      if (showFieldErrors(form, errors)) {
+      if (helpers.showFieldErrors(form, errors)) {
         return;
       }
       var body = { name: name, description: description, price: price, stock: stock };
@@ -392,12 +358,11 @@
 
   AdminPage.prototype.start = function () {
     var page = this;
-    var cognito = page.creatorcloud.cognito;
-    if (!cognito.signedIn()) {
+    if (!page.cognito.signedIn()) {
       page.showSignedOut();
       return Promise.resolve();
     }
-    if (page.helpers.groups().indexOf(ADMIN_GROUP) === -1) {
+    if (page.cognito.groups().indexOf(ADMIN_GROUP) === -1) {
       page.showNotAdmin();
       return Promise.resolve();
     }
@@ -423,49 +388,5 @@
     }, Promise.resolve());
   };
 
-  // --- form errors ---------------------------------------------------------------------------------------
-
-  function clearFieldErrors(form) {
-    Array.prototype.forEach.call(form.querySelectorAll("[data-field-error]"), function (element) {
-      element.textContent = "";
-    });
-    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (element) {
-      element.removeAttribute("aria-invalid");
-    });
-    var alert = form.querySelector("[data-form-error]");
-    alert.hidden = true;
-    alert.textContent = "";
-  }
-
-  /* Mark each wrong field ({name: text}) and move the focus to the first; true when there was one. */
-  function showFieldErrors(form, errors) {
-    var first = null;
-    Object.keys(errors).forEach(function (name) {
-      var input = form.elements[name];
-      form.querySelector('[data-field-error="' + name + '"]').textContent = errors[name];
-      input.setAttribute("aria-invalid", "true");
-      if (!first || input.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING) {
-        first = input;
-      }
-    });
-    if (first) {
-      first.focus();
-    }
-    return Boolean(first);
-  }
-
-  document.addEventListener("DOMContentLoaded", function () {
-    var element = document.querySelector('[data-private="admin"]');
-    var creatorcloud = root.creatorcloud;
-    if (!element) {
-      return;
-    }
-    creatorcloud.config().then(function (config) {
-      if (!config.api_url) {
-        element.querySelector("[data-unavailable]").hidden = false;
-        return;
-      }
-      new AdminPage(element, creatorcloud).start();
-    });
-  });
+  root.creatorcloud.page.start('[data-private="admin"]', AdminPage, true);
 })(window);

@@ -3,7 +3,8 @@
 
    The creator's HTTP API at config.api_url, called with the fan's Cognito ID token. Every error is
    an ApiError with the API's `code` (files/backend/README.md, "Errors"), which the pages turn into
-   their own texts; API Gateway's own answers ({"message": "Unauthorized"}) get a code here.
+   their own texts; API Gateway's own answers ({"message": "Unauthorized"}) get a code here. The
+   public routes (publicGet) are called without a session.
    A classic script after cognito.js: it registers window.creatorcloud.api. */
 (function (root) {
   "use strict";
@@ -29,7 +30,39 @@
     }
   }
 
-  /* `method` `/api/<path>` with a JSON body (or none); resolves to the parsed answer. */
+  /* The API's address from config.json, or an ApiError "unavailable" when the site has none. */
+  function baseUrl(config) {
+    if (!config.api_url) {
+      throw new ApiError(0, "unavailable", "this site has no API configured");
+    }
+    return config.api_url.replace(/\/+$/, "");
+  }
+
+  /* One call of the API; resolves to the parsed answer, rejects with an ApiError. */
+  function send(base, method, path, headers, body) {
+    return fetch(base + "/api/" + path, {
+      method: method,
+      headers: headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "omit",
+      cache: "no-store",
+    })
+      .catch(function () {
+        throw new ApiError(0, "network_error", "the API cannot be reached");
+      })
+      .then(function (response) {
+        return response.text().then(function (text) {
+          var answer = parse(text);
+          if (!response.ok) {
+            var code = (answer && answer.code) || CODES_BY_STATUS[response.status] || "internal_error";
+            throw new ApiError(response.status, code, answer && answer.message);
+          }
+          return answer;
+        });
+      });
+  }
+
+  /* `method` `/api/<path>` with the fan's ID token and a JSON body (or none); resolves to the parsed answer. */
   function request(method, path, body) {
     var cognito = root.creatorcloud.cognito;
     var token = cognito.idToken().catch(function (error) {
@@ -40,11 +73,8 @@
       throw error;
     });
     return Promise.all([root.creatorcloud.config(), token]).then(function (values) {
-      var config = values[0];
+      var base = baseUrl(values[0]);
       var token = values[1];
-      if (!config.api_url) {
-        throw new ApiError(0, "unavailable", "this site has no API configured");
-      }
       if (!token) {
         throw new ApiError(401, "unauthorized", "not signed in");
       }
@@ -52,26 +82,14 @@
       if (body !== undefined) {
         headers["Content-Type"] = "application/json";
       }
-      return fetch(config.api_url.replace(/\/+$/, "") + "/api/" + path, {
-        method: method,
-        headers: headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        credentials: "omit",
-        cache: "no-store",
-      })
-        .catch(function () {
-          throw new ApiError(0, "network_error", "the API cannot be reached");
-        })
-        .then(function (response) {
-          return response.text().then(function (text) {
-            var answer = parse(text);
-            if (!response.ok) {
-              var code = (answer && answer.code) || CODES_BY_STATUS[response.status] || "internal_error";
-              throw new ApiError(response.status, code, answer && answer.message);
-            }
-            return answer;
-          });
-        });
+      return send(base, method, path, headers, body);
+    });
+  }
+
+  /* GET `/api/<path>` without a session: the public routes (the shop's products, the tiers, the donation wall). */
+  function publicGet(path) {
+    return root.creatorcloud.config().then(function (config) {
+      return send(baseUrl(config), "GET", path, {});
     });
   }
 
@@ -79,6 +97,7 @@
   root.creatorcloud.api = {
     ApiError: ApiError,
     request: request,
+    publicGet: publicGet,
     profile: function () {
       return request("GET", "me");
     },

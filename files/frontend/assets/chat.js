@@ -25,19 +25,6 @@
     },
   };
 
-  /* The claims of the fan's ID token (read, not verified: the API verifies it on every call). */
-  function tokenClaims(token) {
-    try {
-      var part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-      var bytes = Uint8Array.from(atob(part + "===".slice((part.length + 3) % 4)), function (character) {
-        return character.charCodeAt(0);
-      });
-      return JSON.parse(new TextDecoder().decode(bytes));
-    } catch (error) {
-      return {};
-    }
-  }
-
   /* The chat panel: its elements, texts and the fan's state in the room. */
   function ChatPanel(panel, api) {
     this.api = api;
@@ -320,7 +307,7 @@
 
   ChatPanel.prototype.start = function (endpoint, token) {
     var panel = this;
-    var claims = tokenClaims(token);
+    var claims = root.creatorcloud.cognito.claims(token); // read, not verified: the API verifies it on every call
     var groups = claims["cognito:groups"] || [];
     panel.userId = claims.sub;
     panel.moderator = MODERATOR_GROUPS.some(function (group) {

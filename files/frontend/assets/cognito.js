@@ -115,7 +115,8 @@
     });
   }
 
-  /* The claims of a JWT (not verified: the API verifies; the site only reads the expiry). */
+  /* The claims of a JWT (not verified: the API verifies the token on every call; the site reads the expiry, and
+     the pages the user id and the groups, which only choose what a page offers). */
   function claims(token) {
     try {
       var part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
@@ -138,6 +139,14 @@
     } catch (error) {
       return null;
     }
+  }
+
+  /* The groups of the tab's ID token (cognito:groups), [] when signed out. Read from the stored session as it is,
+     without refreshing it: the groups only choose what the page offers, the API decides. */
+  function groups() {
+    var session = readSession();
+    var names = session && session.id_token ? claims(session.id_token)["cognito:groups"] : null;
+    return Array.isArray(names) ? names.slice() : [];
   }
 
   function storeSession(result, previous) {
@@ -268,5 +277,7 @@
       return Boolean(readSession());
     },
     clearSession: clearSession,
+    claims: claims,
+    groups: groups,
   };
 })(window);

@@ -8,7 +8,7 @@
    Stripe Checkout. Every text a fan wrote (name, message) goes onto the wall with textContent, never as
    HTML, so a message holding markup or script is shown and never run. The texts are the hidden list
    [data-donations-texts]: this script holds no text of any language.
-   A classic script after cognito.js, api.js and money.js, deferred; it registers nothing. */
+   A classic script after cognito.js, api.js, page.js and money.js, deferred; it registers nothing. */
 (function (root) {
   "use strict";
 
@@ -16,13 +16,7 @@
   var FALLBACK_CURRENCY = "eur";
 
   function DonationsPage(element, creatorcloud) {
-    this.element = element;
-    this.api = creatorcloud.api;
-    this.cognito = creatorcloud.cognito;
-    this.money = creatorcloud.money;
-    this.publicGet = creatorcloud.page.publicGet; // a GET of the public routes, without a session
-    this.lang = document.documentElement.lang;
-    this.status = element.querySelector("[data-support-status]");
+    creatorcloud.page.setUp(this, element, "[data-donations-texts]", "[data-support-status]");
     this.form = element.querySelector("[data-donate-form]");
     this.alert = this.form.querySelector("[data-support-alert]");
     this.amount = this.form.elements.amount;
@@ -32,74 +26,44 @@
     this.wall = element.querySelector("[data-donation-wall]");
     this.wallState = element.querySelector("[data-wall-state]");
     this.signedOut = element.querySelector("[data-support-signed-out]");
-    this.loginHref = this.signedOut.querySelector("a").getAttribute("href");
     this.limits = null; // {min, max, currency} from the API; null until it answered
-    this.texts = {};
-    Array.prototype.forEach.call(element.querySelectorAll("[data-donations-texts] li[data-code]"), function (item) {
-      this.texts[item.getAttribute("data-code")] = item.textContent;
-    }, this);
   }
-
-  /* The page's text for a code, its {placeholders} filled in; the generic error for an unknown code. */
-  DonationsPage.prototype.text = function (code, values) {
-    var template = this.texts[code] || this.texts.generic || code;
-    return template.replace(/\{(\w+)\}/g, function (whole, name) {
-      return values && values[name] !== undefined ? String(values[name]) : whole;
-    });
-  };
-
-  DonationsPage.prototype.showStatus = function (code) {
-    this.status.textContent = code ? this.text(code) : "";
-  };
 
   DonationsPage.prototype.currency = function () {
     return (this.limits && this.limits.currency) || FALLBACK_CURRENCY;
   };
 
   DonationsPage.prototype.format = function (cents, currency) {
-    return this.money.format(cents, currency || this.currency(), this.lang);
+    return this.money.format(cents, currency || this.currency());
   };
 
   // --- the wall ----------------------------------------------------------------------------------------
 
-  DonationsPage.prototype.textElement = function (tag, className, text) {
-    var element = document.createElement(tag);
-    element.className = className;
-    element.textContent = text;
-    return element;
-  };
-
   /* One approved tip: name, amount, date and message, every one of them as text. */
   DonationsPage.prototype.wallItem = function (donation) {
-    var item = document.createElement("li");
-    item.className = "donation";
+    var helpers = this.helpers;
+    var item = helpers.element("li", "donation");
     item.setAttribute("data-donation-id", String(donation.donation_id || ""));
-    var head = document.createElement("p");
-    head.className = "donation-head";
+    var head = helpers.element("p", "donation-head");
     var name = donation.name && donation.name !== ANONYMOUS ? donation.name : this.text("anonymous");
-    head.appendChild(this.textElement("span", "donation-name", name));
-    head.appendChild(this.textElement("span", "donation-amount", this.format(donation.amount, donation.currency)));
-    var created = new Date(donation.created_at);
-    if (!isNaN(created.getTime())) {
-      var date = created.toLocaleDateString(this.lang, { year: "numeric", month: "long", day: "numeric" });
-      var time = this.textElement("time", "donation-date", date);
-      time.setAttribute("datetime", created.toISOString());
+    head.appendChild(helpers.element("span", "donation-name", name));
+    head.appendChild(helpers.element("span", "donation-amount", this.format(donation.amount, donation.currency)));
+    var date = helpers.date(donation.created_at);
+    if (date) {
+      var time = helpers.element("time", "donation-date", date);
+      time.setAttribute("datetime", new Date(donation.created_at).toISOString());
       head.appendChild(time);
     }
     item.appendChild(head);
     if (donation.message) {
-      item.appendChild(this.textElement("p", "donation-message", donation.message));
+      item.appendChild(helpers.element("p", "donation-message", donation.message));
     }
     return item;
   };
 
   DonationsPage.prototype.showWall = function (donations) {
-    var page = this;
-    page.wall.textContent = "";
-    donations.forEach(function (donation) {
-      page.wall.appendChild(page.wallItem(donation));
-    });
-    page.wallState.textContent = donations.length ? "" : page.text("wall_empty");
+    var item = this.wallItem.bind(this);
+    this.helpers.showList(this.wall, this.wallState, donations, item, this.text("wall_empty"));
   };
 
   // --- the form ----------------------------------------------------------------------------------------
@@ -113,7 +77,7 @@
       max: page.format(limits.max),
     });
     Array.prototype.forEach.call(page.form.querySelectorAll("[data-amount-preset]"), function (button) {
-      var cents = page.money.parse(button.getAttribute("data-amount-preset"), limits.currency);
+      var cents = page.money.toCents(button.getAttribute("data-amount-preset"));
       button.textContent = page.format(cents);
       button.hidden = cents < limits.min || cents > limits.max;
     });
@@ -131,23 +95,15 @@
   };
 
   DonationsPage.prototype.clearErrors = function () {
-    var form = this.form;
-    Array.prototype.forEach.call(form.querySelectorAll("[data-field-error]"), function (element) {
-      element.textContent = "";
-    });
-    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (element) {
-      element.removeAttribute("aria-invalid");
-    });
-    this.alert.hidden = true;
-    this.alert.textContent = "";
+    this.helpers.clearErrors(this.form);
+    this.helpers.clearAlert(this.alert);
   };
 
   /* A wrong field: its message (tied with aria-describedby), aria-invalid, and the focus. */
   DonationsPage.prototype.fieldError = function (name, text) {
-    var input = this.form.elements[name];
-    this.form.querySelector('[data-field-error="' + name + '"]').textContent = text;
-    input.setAttribute("aria-invalid", "true");
-    input.focus();
+    var errors = {};
+    errors[name] = text;
+    this.helpers.showFieldErrors(this.form, errors);
   };
 
   /* An error of the API in the form's alert, focused; a session that ended offers sign-in. */
@@ -157,17 +113,7 @@
       this.fieldError("amount", this.rangeText());
       return;
     }
-    this.alert.textContent = this.text(code);
-    if (code === "unauthorized") {
-      this.cognito.clearSession();
-      var link = document.createElement("a");
-      link.href = this.loginHref;
-      link.textContent = this.text("sign_in");
-      this.alert.appendChild(document.createTextNode(" "));
-      this.alert.appendChild(link);
-    }
-    this.alert.hidden = false;
-    this.alert.focus();
+    this.helpers.showAlert(this.alert, this.text(code), this.helpers.signInAgain(code, this.signedOut));
   };
 
   DonationsPage.prototype.rangeText = function () {
@@ -176,7 +122,7 @@
 
   /* The form's body, or null after marking what is wrong: checked against the limits before any call. */
   DonationsPage.prototype.donation = function () {
-    var cents = this.money.parse(this.amount.value, this.currency());
+    var cents = this.money.toCents(this.amount.value);
     if (cents === null || cents <= 0) {
       this.fieldError("amount", this.text("amount_invalid"));
       return null;
@@ -194,11 +140,7 @@
     if (message) {
       body.message = message;
     }
-    var language = this.money.languagePrefix();
-    if (language) {
-      body.language = language;
-    }
-    return body;
+    return this.helpers.withLanguage(body);
   };
 
   DonationsPage.prototype.submit = function () {
@@ -208,23 +150,19 @@
     if (!body) {
       return;
     }
-    var buttons = page.form.querySelectorAll("button");
-    Array.prototype.forEach.call(buttons, function (button) {
-      button.disabled = true;
-    });
-    page.showStatus("redirecting");
-    page.api
-      .request("POST", "donations/checkout", body)
-      .then(function (answer) {
-        root.location.assign(answer.checkout_url);
-      })
-      .catch(function (error) {
-        page.showStatus(null);
-        Array.prototype.forEach.call(buttons, function (button) {
-          button.disabled = false;
-        });
+    page.helpers.leaveFor(
+      page.form.querySelectorAll("button"),
+      page.showStatus,
+      function () {
+        return page.api.request("POST", "donations/checkout", body);
+      },
+      function (answer) {
+        return answer.checkout_url;
+      },
+      function (error) {
         page.showError(error);
-      });
+      }
+    );
   };
 
   DonationsPage.prototype.setUpForm = function () {
@@ -253,7 +191,7 @@
 
   DonationsPage.prototype.start = function () {
     var page = this;
-    var checkout = new URLSearchParams(root.location.search).get("checkout");
+    var checkout = page.helpers.query("checkout");
     if (checkout === "success" || checkout === "cancelled") {
       page.showStatus("checkout_" + checkout);
     }
@@ -263,7 +201,7 @@
     } else {
       page.signedOut.hidden = false;
     }
-    page
+    page.api
       .publicGet("donations")
       .then(
         function (answer) {
@@ -289,10 +227,5 @@
       });
   };
 
-  document.addEventListener("DOMContentLoaded", function () {
-    var element = document.querySelector("[data-donations]");
-    if (element && root.creatorcloud && root.creatorcloud.api && root.creatorcloud.page) {
-      new DonationsPage(element, root.creatorcloud).start();
-    }
-  });
+  root.creatorcloud.page.start("[data-donations]", DonationsPage);
 })(window);

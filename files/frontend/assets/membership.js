@@ -9,95 +9,39 @@
    2 s for up to 30 s until the membership is active, since Stripe's webhook may come after the fan.
    Checkout and portal calls name the page's language ("en" below /en/), so Stripe brings the fan back to it.
    The texts are the hidden list [data-membership-texts]: this script holds no text of any language.
-   A classic script after cognito.js, api.js and money.js, deferred; it registers nothing. */
+   A classic script after cognito.js, api.js, page.js and money.js, deferred; it registers nothing. */
 (function (root) {
   "use strict";
 
-  var POLL_INTERVAL_MS = 2000;
-  var POLL_LIMIT_MS = 30000;
   var ACTIVE = ["active", "trialing"];
   // Statuses in which the fan holds a membership (the API answers already_member to a new checkout).
   var ENTITLED = ["active", "trialing", "past_due"];
   var STATUSES = ["active", "trialing", "past_due", "canceled", "unpaid", "incomplete", "incomplete_expired", "paused"];
 
   function MembershipPage(element, creatorcloud) {
-    this.element = element;
-    this.api = creatorcloud.api;
-    this.cognito = creatorcloud.cognito;
-    this.money = creatorcloud.money;
-    this.publicGet = creatorcloud.page.publicGet; // a GET of the public routes, without a session
-    this.lang = document.documentElement.lang;
-    this.status = element.querySelector("[data-support-status]");
+    creatorcloud.page.setUp(this, element, "[data-membership-texts]", "[data-support-status]");
     this.alert = element.querySelector("[data-support-alert]");
     this.tierList = element.querySelector("[data-membership-tiers]");
     this.tiersState = element.querySelector("[data-membership-tiers-state]");
     this.state = element.querySelector("[data-membership-state]");
     this.premium = element.querySelector("[data-premium-state]");
     this.signedOut = element.querySelector("[data-support-signed-out]");
-    this.loginHref = this.signedOut.querySelector("a").getAttribute("href");
     this.signedIn = false;
     this.membership = undefined; // the fan's membership once the API told it; null when it could not
     this.tiers = [];
-    this.texts = {};
-    Array.prototype.forEach.call(element.querySelectorAll("[data-membership-texts] li[data-code]"), function (item) {
-      this.texts[item.getAttribute("data-code")] = item.textContent;
-    }, this);
   }
-
-  /* The page's text for a code, its {placeholders} filled in; the generic error for an unknown code. */
-  MembershipPage.prototype.text = function (code, values) {
-    var template = this.texts[code] || this.texts.generic || code;
-    return template.replace(/\{(\w+)\}/g, function (whole, name) {
-      return values && values[name] !== undefined ? String(values[name]) : whole;
-    });
-  };
-
-  MembershipPage.prototype.showStatus = function (code, values) {
-    this.status.textContent = code ? this.text(code, values) : "";
-  };
 
   /* An error in the page's alert, focused so that a screen reader reads it at once; 401 offers sign-in. */
   MembershipPage.prototype.showError = function (error) {
     var code = (error && error.code) || "generic";
-    this.alert.textContent = this.text(code);
-    if (code === "unauthorized") {
-      this.cognito.clearSession();
-      var link = document.createElement("a");
-      link.href = this.loginHref;
-      link.textContent = this.text("sign_in");
-      this.alert.appendChild(document.createTextNode(" "));
-      this.alert.appendChild(link);
-    }
-    this.alert.hidden = false;
-    this.alert.focus();
-  };
-
-  MembershipPage.prototype.clearError = function () {
-    this.alert.hidden = true;
-    this.alert.textContent = "";
-  };
-
-  /* Every button of the page on or off, while a call that leaves the page is under way. */
-  MembershipPage.prototype.setBusy = function (busy) {
-    Array.prototype.forEach.call(this.element.querySelectorAll("button"), function (button) {
-      button.disabled = busy;
-    });
+    this.helpers.showAlert(this.alert, this.text(code), this.helpers.signInAgain(code, this.signedOut));
   };
 
   // --- tiers -------------------------------------------------------------------------------------------
 
-  MembershipPage.prototype.textElement = function (tag, className, text) {
-    var element = document.createElement(tag);
-    if (className) {
-      element.className = className;
-    }
-    element.textContent = text;
-    return element;
-  };
-
   MembershipPage.prototype.price = function (tier, interval) {
     var cents = interval === "month" ? tier.monthly : tier.yearly;
-    return this.text(interval, { price: this.money.format(cents, tier.currency, this.lang) });
+    return this.text(interval, { price: this.money.format(cents, tier.currency) });
   };
 
   /* Join for one tier and interval; its accessible name also names the tier ("Join monthly" alone would not). */
@@ -109,7 +53,7 @@
     button.setAttribute("data-join", tier.id);
     button.setAttribute("data-interval", interval);
     button.appendChild(document.createTextNode(page.text("join_" + interval)));
-    button.appendChild(page.textElement("span", "visually-hidden", " " + tier.name));
+    button.appendChild(page.helpers.element("span", "visually-hidden", " " + tier.name));
     button.addEventListener("click", function () {
       page.join(tier.id, interval);
     });
@@ -118,40 +62,38 @@
 
   MembershipPage.prototype.renderTiers = function () {
     var page = this;
+    var helpers = page.helpers;
     var member = page.membership && ENTITLED.indexOf(page.membership.status) !== -1;
-    page.tierList.textContent = "";
-    page.tiers.forEach(function (tier) {
-      var item = document.createElement("li");
-      item.className = "tier-card";
+    helpers.showList(page.tierList, page.tiersState, page.tiers, tierCard, page.text("no_tiers"));
+
+    function tierCard(tier) {
+      var item = helpers.element("li", "tier-card");
       item.setAttribute("data-tier", tier.id);
       var current = member && page.membership.tier === tier.id;
       if (current) {
         item.classList.add("tier-card-current");
-        item.appendChild(page.textElement("p", "badge", page.text("current")));
+        item.appendChild(helpers.element("p", "badge", page.text("current")));
       }
-      item.appendChild(page.textElement("h3", "tier-name", tier.name));
-      var prices = document.createElement("p");
-      prices.className = "tier-prices";
-      prices.appendChild(page.textElement("span", "tier-price", page.price(tier, "month")));
-      prices.appendChild(page.textElement("span", "tier-price-alt", page.price(tier, "year")));
+      item.appendChild(helpers.element("h3", "tier-name", tier.name));
+      var prices = helpers.element("p", "tier-prices");
+      prices.appendChild(helpers.element("span", "tier-price", page.price(tier, "month")));
+      prices.appendChild(helpers.element("span", "tier-price-alt", page.price(tier, "year")));
       item.appendChild(prices);
       // Signed out: the notice above the cards offers sign-in; a member manages instead of joining. Join waits
       // for the fan's membership, so that a member is not offered it for a moment.
       if (page.signedIn && page.membership !== undefined && !member) {
-        var actions = document.createElement("p");
-        actions.className = "tier-actions";
+        var actions = helpers.element("p", "tier-actions");
         actions.appendChild(page.joinButton(tier, "month"));
         actions.appendChild(page.joinButton(tier, "year"));
         item.appendChild(actions);
       }
-      page.tierList.appendChild(item);
-    });
-    page.tiersState.textContent = page.tiers.length ? "" : page.text("no_tiers");
+      return item;
+    }
   };
 
   MembershipPage.prototype.loadTiers = function () {
     var page = this;
-    return page.publicGet("membership/tiers").then(
+    return page.api.publicGet("membership/tiers").then(
       function (answer) {
         page.tiers = (answer && answer.tiers) || [];
         page.renderTiers();
@@ -171,10 +113,6 @@
     return tier ? tier.name : tierId || "";
   };
 
-  MembershipPage.prototype.date = function (seconds) {
-    return new Date(seconds * 1000).toLocaleDateString(this.lang, { year: "numeric", month: "long", day: "numeric" });
-  };
-
   /* The fan's membership in its card (tier, interval, status, renews or ends on), or no card without one. */
   MembershipPage.prototype.showMembership = function (membership) {
     this.membership = membership;
@@ -191,7 +129,8 @@
       var period = "";
       if (membership.current_period_end) {
         var ending = membership.cancel_at_period_end || ENTITLED.indexOf(membership.status) === -1;
-        period = this.text(ending ? "ends" : "renews", { date: this.date(membership.current_period_end) });
+        var date = this.helpers.date(membership.current_period_end * 1000); // the API gives seconds
+        period = this.text(ending ? "ends" : "renews", { date: date });
       }
       this.state.querySelector("[data-membership-period]").textContent = period;
     }
@@ -210,56 +149,37 @@
   /* Back from Checkout: ask every 2 s, for up to 30 s, until the webhook has made the membership active. */
   MembershipPage.prototype.awaitActivation = function () {
     var page = this;
-    var deadline = Date.now() + POLL_LIMIT_MS;
-    page.showStatus("checkout_success");
-    function attempt() {
-      return page.loadMembership().then(function (membership) {
-        if (ACTIVE.indexOf(membership.status) !== -1) {
-          page.showStatus("checkout_active");
-          return membership;
-        }
-        if (Date.now() + POLL_INTERVAL_MS > deadline) {
-          page.showStatus("checkout_pending");
-          return membership;
-        }
-        return new Promise(function (resolve) {
-          root.setTimeout(resolve, POLL_INTERVAL_MS);
-        }).then(attempt);
-      });
+    var startedAt = Date.now();
+    var load = page.loadMembership.bind(page);
+    function active(membership) {
+      return ACTIVE.indexOf(membership.status) !== -1;
     }
-    return attempt();
+    page.showStatus("checkout_success");
+    return load()
+      .then(function (membership) {
+        return page.helpers.poll(membership, load, active, startedAt);
+      })
+      .then(function (result) {
+        page.showStatus(result.settled ? "checkout_active" : "checkout_pending");
+        return result.answer;
+      });
   };
 
   // --- calls that leave the page --------------------------------------------------------------------------
 
-  /* The body's language: the page's when it lives below its code, none at the root (the first language). */
-  MembershipPage.prototype.withLanguage = function (body) {
-    var language = this.money.languagePrefix();
-    if (language) {
-      body.language = language;
-    }
-    return body;
-  };
-
+  /* Every button of the page is off while a call that leaves the page is under way. */
   MembershipPage.prototype.leaveFor = function (call, urlOf) {
     var page = this;
-    page.clearError();
-    page.setBusy(true);
-    page.showStatus("redirecting");
-    return call()
-      .then(function (answer) {
-        root.location.assign(urlOf(answer));
-      })
-      .catch(function (error) {
-        page.showStatus(null);
-        page.setBusy(false);
-        page.showError(error);
-      });
+    var buttons = page.element.querySelectorAll("button");
+    page.helpers.clearAlert(page.alert);
+    return page.helpers.leaveFor(buttons, page.showStatus, call, urlOf, function (error) {
+      page.showError(error);
+    });
   };
 
   MembershipPage.prototype.join = function (tierId, interval) {
     var page = this;
-    var body = page.withLanguage({ tier: tierId, interval: interval });
+    var body = page.helpers.withLanguage({ tier: tierId, interval: interval });
     return page.leaveFor(
       function () {
         return page.api.request("POST", "membership/checkout", body);
@@ -272,7 +192,7 @@
 
   MembershipPage.prototype.manage = function () {
     var page = this;
-    var body = page.withLanguage({});
+    var body = page.helpers.withLanguage({});
     return page.leaveFor(
       function () {
         return page.api.request("POST", "membership/portal", body.language ? body : undefined);
@@ -313,7 +233,7 @@
 
   MembershipPage.prototype.start = function () {
     var page = this;
-    var checkout = new URLSearchParams(root.location.search).get("checkout");
+    var checkout = page.helpers.query("checkout");
     page.element.querySelector("[data-membership-portal]").addEventListener("click", function () {
       page.manage();
     });
@@ -348,10 +268,5 @@
       );
   };
 
-  document.addEventListener("DOMContentLoaded", function () {
-    var element = document.querySelector("[data-membership]");
-    if (element && root.creatorcloud && root.creatorcloud.api && root.creatorcloud.page) {
-      new MembershipPage(element, root.creatorcloud).start();
-    }
-  });
+  root.creatorcloud.page.start("[data-membership]", MembershipPage);
 })(window);

@@ -6,13 +6,11 @@
    the order is highlighted and named in the status line, and since Stripe's webhook may arrive a moment
    after the fan, the page asks again every 2 s (for up to 30 s) while the order is still pending.
    Product names go onto the page with textContent. The texts are the hidden list [data-shop-texts].
-   A classic script after cognito.js, api.js and money.js, deferred; it registers nothing. */
+   A classic script after cognito.js, api.js, page.js and money.js, deferred; it registers nothing. */
 (function (root) {
   "use strict";
 
   var CART_KEY = "creatorcloud-cart"; // shop.js keeps the cart there
-  var POLL_INTERVAL_MS = 2000;
-  var POLL_LIMIT_MS = 30000;
   var STATUSES = ["pending", "paid", "shipped", "completed", "cancelled"];
 
   function emptyCart() {
@@ -24,11 +22,7 @@
   }
 
   function OrdersPage(element, creatorcloud) {
-    this.creatorcloud = creatorcloud;
-    this.helpers = creatorcloud.page;
-    this.money = creatorcloud.money;
-    this.text = this.helpers.texts("[data-shop-texts]");
-    this.status = element.querySelector("[data-status]");
+    creatorcloud.page.setUp(this, element, "[data-shop-texts]", "[data-status]");
     this.section = element.querySelector("[data-orders]");
     this.list = element.querySelector("[data-order-list]");
     this.state = element.querySelector("[data-orders-state]");
@@ -38,12 +32,8 @@
     this.returned = this.helpers.query("checkout") === "success";
   }
 
-  OrdersPage.prototype.showStatus = function (code, values) {
-    this.status.textContent = code ? this.text(code, values) : "";
-  };
-
   OrdersPage.prototype.showSignedOut = function (code) {
-    this.creatorcloud.cognito.clearSession();
+    this.cognito.clearSession();
     this.section.hidden = true;
     this.signedOut.hidden = false;
     this.showStatus(code || null);
@@ -95,18 +85,13 @@
   };
 
   OrdersPage.prototype.render = function (orders) {
-    var page = this;
-    page.list.textContent = "";
-    orders.forEach(function (order) {
-      page.list.appendChild(page.orderItem(order));
-    });
-    page.state.textContent = orders.length ? "" : page.text("no_orders");
-    page.section.hidden = false;
+    this.helpers.showList(this.list, this.state, orders, this.orderItem.bind(this), this.text("no_orders"));
+    this.section.hidden = false;
   };
 
   OrdersPage.prototype.load = function () {
     var page = this;
-    return page.creatorcloud.api.request("GET", "shop/orders").then(function (answer) {
+    return page.api.request("GET", "shop/orders").then(function (answer) {
       var orders = (answer && answer.orders) || [];
       page.render(orders);
       return orders;
@@ -116,30 +101,29 @@
   /* The order the fan just paid: say how it stands, and ask again while the webhook has not arrived yet. */
   OrdersPage.prototype.follow = function (orders, startedAt) {
     var page = this;
-    var order = orders.filter(function (candidate) {
-      return candidate.order_id === page.highlight;
-    })[0];
-    var reference = page.helpers.reference(page.highlight);
-    if (order && order.status !== "pending") {
-      page.showStatus(order.status === "cancelled" ? "success_cancelled" : "success_paid", { reference: reference });
-      return;
+    var values = { reference: page.helpers.reference(page.highlight) };
+    function paid(answer) {
+      var order = answer.filter(function (candidate) {
+        return candidate.order_id === page.highlight;
+      })[0];
+      return order && order.status !== "pending" ? order : null;
     }
-    if (Date.now() - startedAt >= POLL_LIMIT_MS) {
-      page.showStatus("success_slow", { reference: reference });
-      return;
+    if (!paid(orders)) {
+      page.showStatus("success_pending", values);
     }
-    page.showStatus("success_pending", { reference: reference });
-    root.setTimeout(function () {
-      page
-        .load()
-        .then(function (next) {
-          page.follow(next, startedAt);
-        })
-        .catch(function (error) {
-          page.showStatus("success_slow", { reference: reference }); // stop asking; a reload shows the state
-          page.fail(error);
-        });
-    }, POLL_INTERVAL_MS);
+    return page.helpers
+      .poll(orders, page.load.bind(page), paid, startedAt)
+      .then(function (result) {
+        if (!result.settled) {
+          page.showStatus("success_slow", values);
+          return;
+        }
+        page.showStatus(paid(result.answer).status === "cancelled" ? "success_cancelled" : "success_paid", values);
+      })
+      .catch(function (error) {
+        page.showStatus("success_slow", values); // stop asking; a reload shows the state
+        page.fail(error);
+      });
   };
 
   OrdersPage.prototype.fail = function (error) {
@@ -156,7 +140,7 @@
     if (page.returned) {
       emptyCart(); // paid: what was in the cart is this order now
     }
-    if (!page.creatorcloud.cognito.signedIn()) {
+    if (!page.cognito.signedIn()) {
       page.showSignedOut();
       return;
     }
@@ -179,18 +163,5 @@
       });
   };
 
-  document.addEventListener("DOMContentLoaded", function () {
-    var element = document.querySelector('[data-private="orders"]');
-    var creatorcloud = root.creatorcloud;
-    if (!element) {
-      return;
-    }
-    creatorcloud.config().then(function (config) {
-      if (!config.api_url) {
-        element.querySelector("[data-unavailable]").hidden = false;
-        return;
-      }
-      new OrdersPage(element, creatorcloud).start();
-    });
-  });
+  root.creatorcloud.page.start('[data-private="orders"]', OrdersPage, true);
 })(window);

@@ -11,7 +11,7 @@
    Content-Security-Policy's img-src is 'self' (files/frontend/README.md, "Shop").
    Every product text goes onto the page with textContent. The texts are the hidden list
    [data-shop-texts]: this script holds no text of any language.
-   A classic script after cognito.js, api.js and money.js, deferred; it registers nothing. */
+   A classic script after cognito.js, api.js, page.js and money.js, deferred; it registers nothing. */
 (function (root) {
   "use strict";
 
@@ -62,12 +62,7 @@
   // --- the page -------------------------------------------------------------------------------------------
 
   function ShopPage(element, creatorcloud) {
-    var helpers = creatorcloud.page;
-    this.creatorcloud = creatorcloud;
-    this.helpers = helpers;
-    this.money = creatorcloud.money;
-    this.text = helpers.texts("[data-shop-texts]");
-    this.status = element.querySelector("[data-shop-status]");
+    creatorcloud.page.setUp(this, element, "[data-shop-texts]", "[data-shop-status]");
     this.grid = element.querySelector("[data-products]");
     this.productsState = element.querySelector("[data-products-state]");
     this.placeholder = element.querySelector("[data-shop-placeholder]");
@@ -84,28 +79,13 @@
     this.cart = readCart();
   }
 
-  ShopPage.prototype.showStatus = function (code, values) {
-    this.status.textContent = code ? this.text(code, values) : "";
-  };
-
-  /* An error at the cart, in its alert, which takes the focus so a screen reader reads it at once. */
+  /* An error at the cart, in its alert (focused); a session that ended offers sign-in again. */
   ShopPage.prototype.showError = function (code) {
-    var alert = this.alert;
-    alert.textContent = this.text(this.text.has(code) ? code : "generic");
-    if (code === "unauthorized" && this.signedOut) {
-      var link = this.signedOut.querySelector("a");
-      var anchor = this.helpers.element("a", null, link.textContent);
-      anchor.href = link.getAttribute("href");
-      alert.appendChild(document.createTextNode(" "));
-      alert.appendChild(anchor);
-    }
-    alert.hidden = false;
-    alert.focus();
+    this.helpers.showAlert(this.alert, this.text(code), this.helpers.signInAgain(code, this.signedOut));
   };
 
   ShopPage.prototype.clearError = function () {
-    this.alert.hidden = true;
-    this.alert.textContent = "";
+    this.helpers.clearAlert(this.alert);
   };
 
   ShopPage.prototype.price = function (cents, currency) {
@@ -148,47 +128,49 @@
     return media;
   };
 
-  ShopPage.prototype.renderProducts = function () {
+  ShopPage.prototype.productCard = function (id) {
     var page = this;
     var helpers = page.helpers;
-    page.grid.textContent = "";
-    page.order.forEach(function (id) {
-      var product = page.products[id];
-      var card = helpers.element("li", "product-card");
-      card.setAttribute("data-product-id", id);
-      card.appendChild(page.productMedia(product));
-      var body = helpers.element("div", "product-body");
-      var heading = helpers.element("h3", "product-name", product.name);
-      heading.id = "product-" + id;
-      body.appendChild(heading);
-      if (product.description) {
-        body.appendChild(helpers.element("p", "product-description", product.description));
-      }
-      var footer = helpers.element("div", "product-footer");
-      footer.appendChild(helpers.element("p", "product-price", page.price(product.price, product.currency)));
-      if (product.stock > 0) {
-        var button = helpers.element("button", "button button-primary product-add", page.text("add"));
-        button.type = "button";
-        button.setAttribute("data-add", id);
-        button.appendChild(helpers.element("span", "visually-hidden", " " + product.name));
-        button.addEventListener("click", function () {
-          page.add(id);
-        });
-        footer.appendChild(button);
-      } else {
-        footer.appendChild(helpers.element("p", "badge badge-muted product-sold-out", page.text("sold_out")));
-      }
-      body.appendChild(footer);
-      card.appendChild(body);
-      page.grid.appendChild(card);
-    });
-    page.productsState.textContent = page.order.length ? "" : page.text("no_products");
+    var product = page.products[id];
+    var card = helpers.element("li", "product-card");
+    card.setAttribute("data-product-id", id);
+    card.appendChild(page.productMedia(product));
+    var body = helpers.element("div", "product-body");
+    var heading = helpers.element("h3", "product-name", product.name);
+    heading.id = "product-" + id;
+    body.appendChild(heading);
+    if (product.description) {
+      body.appendChild(helpers.element("p", "product-description", product.description));
+    }
+    var footer = helpers.element("div", "product-footer");
+    footer.appendChild(helpers.element("p", "product-price", page.price(product.price, product.currency)));
+    if (product.stock > 0) {
+      var button = helpers.element("button", "button button-primary product-add", page.text("add"));
+      button.type = "button";
+      button.setAttribute("data-add", id);
+      button.appendChild(helpers.element("span", "visually-hidden", " " + product.name));
+      button.addEventListener("click", function () {
+        page.add(id);
+      });
+      footer.appendChild(button);
+    } else {
+      footer.appendChild(helpers.element("p", "badge badge-muted product-sold-out", page.text("sold_out")));
+    }
+    body.appendChild(footer);
+    card.appendChild(body);
+    return card;
+  };
+
+  ShopPage.prototype.renderProducts = function () {
+    var page = this;
+    var card = page.productCard.bind(page);
+    page.helpers.showList(page.grid, page.productsState, page.order, card, page.text("no_products"));
   };
 
   /* Read the products; lines of products no longer on sale leave the cart, and quantities keep to the stock. */
   ShopPage.prototype.loadProducts = function () {
     var page = this;
-    return page.helpers.publicGet("shop/products").then(
+    return page.api.publicGet("shop/products").then(
       function (answer) {
         var products = (answer && answer.products) || [];
         page.products = {};
@@ -369,7 +351,7 @@
   /* The checkout's body: the lines (never a price: the API reads its own) and the page's language. */
   ShopPage.prototype.checkoutBody = function () {
     var page = this;
-    var body = {
+    return page.helpers.withLanguage({
       items: page.order
         .filter(function (id) {
           return page.cart[id];
@@ -377,19 +359,13 @@
         .map(function (id) {
           return { product_id: id, quantity: page.cart[id] };
         }),
-    };
-    var language = page.money.languagePrefix();
-    if (language) {
-      body.language = language;
-    }
-    return body;
+    });
   };
 
   ShopPage.prototype.checkout = function () {
     var page = this;
-    var creatorcloud = page.creatorcloud;
     page.clearError();
-    if (!creatorcloud.cognito.signedIn()) {
+    if (!page.cognito.signedIn()) {
       page.signedOut.hidden = false;
       page.showError("sign_in_first");
       return;
@@ -398,29 +374,29 @@
     if (!body.items.length) {
       return;
     }
-    page.checkoutButton.disabled = true;
-    page.showStatus("redirecting");
-    creatorcloud.api
-      .request("POST", "shop/checkout", body)
-      .then(function (answer) {
+    page.helpers.leaveFor(
+      [page.checkoutButton],
+      page.showStatus,
+      function () {
+        return page.api.request("POST", "shop/checkout", body);
+      },
+      function (answer) {
         if (!answer || !/^https?:\/\//.test(answer.checkout_url || "")) {
-          throw new creatorcloud.api.ApiError(0, "payment_provider_error", "no checkout address");
+          throw new page.api.ApiError(0, "payment_provider_error", "no checkout address");
         }
-        root.location.assign(answer.checkout_url);
-      })
-      .catch(function (error) {
-        page.showStatus(null);
-        page.checkoutButton.disabled = false;
+        return answer.checkout_url;
+      },
+      function (error) {
         if (error.status === 401) {
-          creatorcloud.cognito.clearSession();
-          page.signedOut.hidden = false;
+          page.signedOut.hidden = false; // showError drops the session and offers sign-in
         }
         page.showError(error.code);
         if (STALE_ERRORS.indexOf(error.code) !== -1) {
           // The shop changed since the page was loaded: show the stock as it is now (the alert keeps the focus).
           page.loadProducts();
         }
-      });
+      }
+    );
   };
 
   ShopPage.prototype.start = function () {
@@ -429,7 +405,7 @@
       page.showStatus("checkout_cancelled");
     }
     if (page.checkoutButton) {
-      page.signedOut.hidden = page.creatorcloud.cognito.signedIn();
+      page.signedOut.hidden = page.cognito.signedIn();
       page.checkoutButton.addEventListener("click", function () {
         page.checkout();
       });
@@ -447,10 +423,5 @@
     return page.loadProducts();
   };
 
-  document.addEventListener("DOMContentLoaded", function () {
-    var element = document.querySelector("[data-shop]");
-    if (element) {
-      new ShopPage(element, root.creatorcloud).start();
-    }
-  });
+  root.creatorcloud.page.start("[data-shop]", ShopPage);
 })(window);
