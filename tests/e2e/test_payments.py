@@ -27,6 +27,14 @@ from e2e.site_resources import add_fan_to_group
 CREATOR = "creator1"
 # The webhook may reach the gateway a moment after the fan is back: the pages poll for up to 30 s.
 PAYMENT_TIMEOUT_MS = 40_000
+# creator1 ships to DE, AT and CH: the checkout page asks where to.
+SHIPPING_ADDRESS = {
+    "Full name": "Erika Mustermann",
+    "Address line 1": "Heidestraße 17",
+    "Postal code": "51147",
+    "City": "Köln",
+    "Country": "AT",
+}
 
 
 def signed_in_person(isolated_page, gateways, site_emulator, onboarded, group=None):
@@ -57,9 +65,12 @@ def fan(isolated_page, gateways, site_emulator, onboarded):
     return signed_in_person(isolated_page, gateways, site_emulator, onboarded)
 
 
-def pay_on_the_checkout_page(page, stripe_standin):
-    """On the stand-in's hosted checkout (another origin, as Stripe's is), press Pay with the test card."""
+def pay_on_the_checkout_page(page, stripe_standin, ship_to=None):
+    """On the stand-in's hosted checkout (another origin, as Stripe's is), give the address if asked, press Pay."""
     page.wait_for_url(re.compile(re.escape(stripe_standin.url) + r"/c/pay/cs_test_\w+$"), timeout=TIMEOUT_MS)
+    for label, value in (ship_to or {}).items():
+        field = page.get_by_label(label, exact=True)
+        field.select_option(value) if label == "Country" else field.fill(value)
     page.get_by_role("button", name=re.compile(r"^Pay \d")).click()  # not "Pay with a declined card"
 
 
@@ -110,7 +121,7 @@ def test_a_fan_buys_pays_on_the_local_checkout_and_sees_the_order_paid_then_ship
     add.click()
     assert fan_page.locator("[data-cart-total]").inner_text() == "€50.00"
     fan_page.get_by_role("button", name="Go to checkout").click()
-    pay_on_the_checkout_page(fan_page, stripe_standin)
+    pay_on_the_checkout_page(fan_page, stripe_standin, ship_to=SHIPPING_ADDRESS)
 
     # THEN the fan is back on the orders page of their language, which shows the order paid once the webhook came
     fan_page.wait_for_url(re.compile(r"/en/orders\.html\?order=[0-9a-f]{32}&checkout=success$"), timeout=TIMEOUT_MS)
@@ -121,6 +132,7 @@ def test_a_fan_buys_pays_on_the_local_checkout_and_sees_the_order_paid_then_ship
     )
     order = fan_page.locator(f'[data-order-id="{order_id}"]')
     assert "2 × " + name in order.inner_text() and "Total: €50.00" in order.inner_text()
+    assert "Heidestraße 17" in order.inner_text()
     assert fan_page.evaluate("() => localStorage.getItem('creatorcloud-cart')") is None
     assert public_products(site_url)[name]["stock"] == 3
     screenshot(fan_page, "payments-order-paid")
@@ -128,6 +140,9 @@ def test_a_fan_buys_pays_on_the_local_checkout_and_sees_the_order_paid_then_ship
     # WHEN the admin marks it shipped
     admin_page.reload(wait_until="networkidle")
     orders = admin_page.locator("[data-admin-orders]")
+    shipment = orders.locator(f'[data-order-id="{order_id}"]')
+    shipment.wait_for(timeout=TIMEOUT_MS)
+    assert "Erika Mustermann" in shipment.inner_text() and "51147" in shipment.inner_text()
     orders.get_by_role("button", name=f"Mark shipped Order {reference}").click()
     admin_page.locator("[data-status]").filter(has_text=f"Order {reference} is now: Shipped.").wait_for(
         timeout=TIMEOUT_MS

@@ -347,6 +347,46 @@ def test_the_orders_list_shows_refunds_and_every_status(page):
     assert page.locator("[data-status]").inner_text() == ""
 
 
+SHIPPING = {
+    "name": "<b>Erika</b> Mustermann",
+    "address": {
+        "line1": "Heidestraße 17",
+        "line2": "",
+        "postal_code": "51147",
+        "city": "Köln",
+        "state": "",
+        "country": "AT",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "label", "country"),
+    [("/orders.html", "Lieferadresse", "Österreich"), ("/en/orders.html", "Ships to", "Austria")],
+)
+def test_an_order_shows_where_it_ships_to_as_text(page, path, label, country):
+    shop_site(page, api={"GET /api/shop/orders": (200, {"orders": [{**order("paid"), "shipping": SHIPPING}]})})
+    signed_in(page)
+
+    page.goto(f"{ORIGIN}{path}", wait_until="networkidle")
+
+    lines = page.locator(f'[data-order-id="{ORDER}"] [data-shipping-address] span').all_inner_texts()
+    assert lines == [label, "<b>Erika</b> Mustermann", "Heidestraße 17", "51147 Köln", country]
+
+
+def test_admins_see_where_to_ship_an_order(page):
+    paid = {**order("paid", email="fan@example.org"), "shipping": SHIPPING}
+    shop_site(page, api=admin_api({"GET /api/admin/shop/orders": (200, {"orders": [paid]})}))
+    signed_in(page, groups=["admin"])
+
+    page.goto(f"{ORIGIN}/en/admin.html", wait_until="networkidle")
+
+    shipment = page.locator(f'[data-admin-orders] [data-order-id="{ORDER}"]')
+    shipment.locator("[data-shipping-address]").wait_for(timeout=TIMEOUT_MS)
+    assert "fan@example.org" in shipment.inner_text()
+    assert "Ships to\n<b>Erika</b> Mustermann\nHeidestraße 17\n51147 Köln\nAustria" in shipment.inner_text()
+
+
 def test_signed_out_the_orders_page_offers_sign_in(page):
     site = shop_site(page)
 

@@ -263,6 +263,9 @@
         lines.appendChild(helpers.element("li", "order-line", text));
       });
       item.appendChild(lines);
+      if (order.shipping) {
+        item.appendChild(helpers.shippingAddress(order.shipping, page.text("ships_to")));
+      }
       var next = ORDER_STEPS[order.status];
       if (next) {
         var actions = helpers.element("p", "admin-actions");

@@ -76,6 +76,9 @@
       var refunded = page.money.format(order.refunded_amount, order.currency);
       item.appendChild(helpers.element("p", "order-refund", page.text("refunded", { amount: refunded })));
     }
+    if (order.shipping) {
+      item.appendChild(helpers.shippingAddress(order.shipping, page.text("ships_to")));
+    }
     if (order.order_id === page.highlight) {
       item.classList.add("order-highlight");
       item.setAttribute("aria-current", "true");

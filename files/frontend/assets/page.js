@@ -137,6 +137,34 @@
     });
   }
 
+  /* A shipping address of the API ({name, address: {line1, line2, postal_code, city, state, country}}) as an
+     <address> headed by `label`, a line per part; the country by its name in the page's language. Text only. */
+  function shippingAddress(shipping, label) {
+    var block = element("address", "shipping-address");
+    block.setAttribute("data-shipping-address", "");
+    block.appendChild(element("span", "shipping-address-label", label));
+    var address = shipping.address || {};
+    var place = [address.postal_code, address.city].filter(Boolean).join(" ");
+    [shipping.name, address.line1, address.line2, place, address.state, countryName(address.country)]
+      .filter(Boolean)
+      .forEach(function (line) {
+        block.appendChild(element("span", "shipping-address-line", line));
+      });
+    return block;
+  }
+
+  function countryName(code) {
+    if (!code) {
+      return "";
+    }
+    try {
+      var names = new Intl.DisplayNames([document.documentElement.lang || "en"], { type: "region" });
+      return names.of(code) || code;
+    } catch (error) {
+      return code;
+    }
+  }
+
   // --- errors --------------------------------------------------------------------------------------------
 
   /* The alert (role="alert") with a text and an optional link ({href, label}) after it, focused so that a screen
@@ -268,6 +296,7 @@
     showList: showList,
     reference: reference,
     date: date,
+    shippingAddress: shippingAddress,
     showAlert: showAlert,
     clearAlert: clearAlert,
     signInAgain: signInAgain,
