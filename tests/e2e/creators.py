@@ -14,12 +14,14 @@ import uuid
 
 import yaml
 from playbook_runner import REPO
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 CREATORS = ("creator1", "creator2")
 PASSWORD = "Fan-Passw0rd!2026"
 SESSION_KEY = "creatorcloud-session"
 TIMEOUT_MS = 20_000
+SIGN_IN_TIMEOUT_MS = 45_000
 
 
 def host_vars(creator):
@@ -69,7 +71,12 @@ def sign_in(page, site_url, email, password=PASSWORD, pages="en/"):
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(rf"/{pages}account\.html$"), timeout=TIMEOUT_MS)
+    try:
+        # SRP in the page and in the emulator, two Cognito round trips: slower than a page load under load.
+        page.wait_for_url(re.compile(rf"/{pages}account\.html$"), timeout=SIGN_IN_TIMEOUT_MS)
+    except PlaywrightTimeoutError as error:
+        alerts = page.get_by_role("alert").all_inner_texts()
+        raise AssertionError(f"sign-in of {email} did not reach the account page; alerts {alerts}") from error
     page.locator("[data-profile-email]").filter(has_text=email).wait_for(timeout=TIMEOUT_MS)
 
 
