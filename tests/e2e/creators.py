@@ -70,14 +70,57 @@ def sign_in(page, site_url, email, password=PASSWORD, pages="en/"):
         page.goto(f"{site_url}{pages}login.html", wait_until="networkidle")
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    try:
-        # SRP in the page and in the emulator, two Cognito round trips: slower than a page load under load.
-        page.wait_for_url(re.compile(rf"/{pages}account\.html$"), timeout=SIGN_IN_TIMEOUT_MS)
-    except PlaywrightTimeoutError as error:
-        alerts = page.get_by_role("alert").all_inner_texts()
-        raise AssertionError(f"sign-in of {email} did not reach the account page; alerts {alerts}") from error
+    with RequestTrail(page) as trail:
+        page.get_by_role("button", name="Sign in").click()
+        try:
+            # SRP in the page and in the emulator, two Cognito round trips: slower than a page load under load.
+            page.wait_for_url(re.compile(rf"/{pages}account\.html$"), timeout=SIGN_IN_TIMEOUT_MS)
+        except PlaywrightTimeoutError as error:
+            raise AssertionError(
+                f"sign-in of {email} did not reach the account page; {page_state(page)}; requests {trail.lines()}"
+            ) from error
     page.locator("[data-profile-email]").filter(has_text=email).wait_for(timeout=TIMEOUT_MS)
+
+
+class RequestTrail:
+    """The requests a page makes while the block runs, each with its status, its failure or "no answer" yet."""
+
+    def __init__(self, page):
+        self.page = page
+        self.requests = []
+        self.outcomes = {}
+
+    def __enter__(self):
+        self.page.on("request", self._sent)
+        self.page.on("response", self._answered)
+        self.page.on("requestfailed", self._failed)
+        return self
+
+    def __exit__(self, *exc_info):
+        self.page.remove_listener("request", self._sent)
+        self.page.remove_listener("response", self._answered)
+        self.page.remove_listener("requestfailed", self._failed)
+
+    def _sent(self, request):
+        self.requests.append(request)
+
+    def _answered(self, response):
+        self.outcomes[id(response.request)] = str(response.status)
+
+    def _failed(self, request):
+        self.outcomes[id(request)] = f"failed: {request.failure}"
+
+    def lines(self):
+        """ "METHOD URL -> status" per request, as far as each got."""
+        return [f"{r.method} {r.url} -> {self.outcomes.get(id(r), 'no answer')}" for r in self.requests]
+
+
+def page_state(page):
+    """What the page shows the fan: its URL, the status line, alerts and field errors."""
+    status = page.locator("[data-status]").all_inner_texts()
+    alerts = page.get_by_role("alert").all_inner_texts()
+    invalid = page.locator("[aria-invalid=true]").evaluate_all("fields => fields.map(f => f.name)")
+    return f"url {page.url}, status {status}, alerts {alerts}, invalid fields {invalid}"
 
 
 def session(page):

@@ -82,7 +82,7 @@ def public_products(site_url):
 
 def awaiting_review(admin_page, tip, attempts=15):
     """Reload the admins' page until the tip is among those awaiting review (it is listed once its payment came)."""
-    for _ in range(attempts):
+    for _attempt in range(attempts):
         admin_page.reload(wait_until="networkidle")  # the lists are read before the network goes idle
         if tip.count():
             return

@@ -160,7 +160,7 @@ def test_the_cart_adds_counts_removes_and_survives_a_reload(page, screenshot):
     assert page.locator("[data-cart-total]").inner_text() == "€50.00"
 
     # The record's stock is 3: a fourth is refused with a word why.
-    for _ in range(4):
+    for _attempt in range(4):
         page.get_by_role("button", name="Add to cart Record").click()
     assert stored_cart(page) == {SHIRT: 2, RECORD: 3}
     assert "no more of Record in stock" in page.locator("[data-shop-status]").inner_text()
@@ -196,7 +196,7 @@ def test_checkout_posts_the_lines_without_prices_and_the_pages_language(page, pa
     page.locator("[data-checkout]").click()
 
     page.wait_for_url(CHECKOUT_URL, timeout=TIMEOUT_MS)
-    [(_, _, body, authorization)] = site.api_calls("POST /api/shop/checkout")
+    [(_route, _query, body, authorization)] = site.api_calls("POST /api/shop/checkout")
     # The lines in the shop's order (by name), quantities only: the API takes every price from its table.
     items = [{"product_id": RECORD, "quantity": 1}, {"product_id": SHIRT, "quantity": 2}]
     assert body == ({"items": items, "language": language} if language else {"items": items})
@@ -461,7 +461,7 @@ def test_an_admin_marks_a_paid_order_shipped(page, screenshot):
     section.get_by_role("button", name="Mark shipped Order 01234567").click()
 
     page.locator("[data-status]").filter(has_text="Order 01234567 is now: Shipped.").wait_for(timeout=TIMEOUT_MS)
-    [(_, _, body, authorization)] = site.api_calls(f"PUT /api/admin/shop/orders/{ORDER}/status")
+    [(_route, _query, body, authorization)] = site.api_calls(f"PUT /api/admin/shop/orders/{ORDER}/status")
     assert body == {"status": "shipped"} and authorization.startswith("Bearer ")
     assert section.get_by_role("button", name=re.compile("Mark completed")).is_visible()
     assert section.get_by_role("button", name=re.compile("Mark shipped")).count() == 0
@@ -509,7 +509,7 @@ def test_an_admin_creates_a_product_with_the_price_in_cents(page):
     section.get_by_role("button", name="Produkt anlegen").click()
 
     page.locator("[data-status]").filter(has_text="Sticker ist jetzt im Shop.").wait_for(timeout=TIMEOUT_MS)
-    [(_, _, body, _)] = site.api_calls("POST /api/admin/shop/products")
+    [(_route, _query, body, _authorization)] = site.api_calls("POST /api/admin/shop/products")
     assert body == {"name": "Sticker", "description": "", "price": 1250, "stock": 40}
 
 
@@ -535,7 +535,7 @@ def test_an_admin_edits_and_archives_a_product(page):
     section.get_by_label("Price", exact=True).fill("27")
     section.get_by_role("button", name="Save changes").click()
     page.locator("[data-status]").filter(has_text="Tour shirt is saved.").wait_for(timeout=TIMEOUT_MS)
-    [(_, _, body, _)] = site.api_calls(f"PUT /api/admin/shop/products/{SHIRT}")
+    [(_route, _query, body, _authorization)] = site.api_calls(f"PUT /api/admin/shop/products/{SHIRT}")
     assert body == {"name": "Tour shirt", "description": "All about Tour shirt.", "price": 2700, "stock": 5}
 
     section.get_by_role("button", name="Archive Tour shirt").click()
@@ -578,7 +578,7 @@ def test_an_admin_approves_a_tip_whose_message_is_shown_as_text(page):
     section.get_by_role("button", name=f"Approve {XSS_NAME}").click()
 
     page.locator("[data-status]").filter(has_text="is approved").wait_for(timeout=TIMEOUT_MS)
-    [(_, _, body, _)] = site.api_calls(f"PUT /api/admin/donations/{'9' * 32}")
+    [(_route, _query, body, _authorization)] = site.api_calls(f"PUT /api/admin/donations/{'9' * 32}")
     assert body == {"visible": True}
     assert [call[1] for call in site.api_calls("GET /api/admin/donations")] == ["status=paid", "status=paid"]
     assert page.evaluate("() => window.pwned") is None

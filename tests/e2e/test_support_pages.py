@@ -79,8 +79,9 @@ def support_site(page, api=None):
     return StubbedSite(page, api=api, features=FEATURES)
 
 
-def membership_api(membership=NO_MEMBERSHIP, content=PREMIUM_REQUIRED, more=None):
-    """The membership routes' answers: the tiers, the fan's membership, the members' area, and `more`."""
+def membership_api(membership=None, content=PREMIUM_REQUIRED, more=None):
+    """The membership routes' answers: the tiers, the fan's membership (none), the members' area, and `more`."""
+    membership = NO_MEMBERSHIP if membership is None else membership
     return {
         "GET /api/membership/tiers": (200, TIERS),
         "GET /api/membership": membership if callable(membership) else (200, membership),
@@ -109,7 +110,7 @@ def test_join_posts_the_tier_the_interval_and_the_pages_language(page, path, lan
     page.get_by_role("button", name=name).click()
 
     page.wait_for_url(CHECKOUT_URL, timeout=TIMEOUT_MS)
-    [(_, _, body, authorization)] = site.api_calls("POST /api/membership/checkout")
+    [(_route, _query, body, authorization)] = site.api_calls("POST /api/membership/checkout")
     expected = {"tier": "superfan", "interval": "year"}
     assert body == ({**expected, "language": language} if language else expected)
     assert authorization.startswith("Bearer ")
@@ -310,7 +311,7 @@ def test_a_tip_posts_cents_the_message_anonymity_and_the_pages_language(page, pa
     page.locator("[data-donate-form] button[type=submit]").click()
 
     page.wait_for_url(CHECKOUT_URL, timeout=TIMEOUT_MS)
-    [(_, _, body, authorization)] = site.api_calls("POST /api/donations/checkout")
+    [(_route, _query, body, authorization)] = site.api_calls("POST /api/donations/checkout")
     expected = {"amount": 1250, "message": "Thanks for the stream!", "anonymous": True}
     assert body == ({**expected, "language": language} if language else expected)
     assert authorization.startswith("Bearer ")
