@@ -105,8 +105,9 @@ emulator-tests: venv
 stripe-tests: venv
 	$(PY) -m pytest tests/stripe_standin -q -n $(PYTEST_WORKERS)
 
+# worksteal: an idle worker takes tests queued for the other, so a few long tests at the end do not leave one idle.
 integration: venv node
-	$(PY) -m pytest tests/integration -q -n $(INTEGRATION_WORKERS) --durations=15
+	$(PY) -m pytest tests/integration -q -n $(INTEGRATION_WORKERS) --dist worksteal --durations=15
 
 browser:
 	bash tools/install_debian_package.sh chromium chromium

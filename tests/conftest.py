@@ -35,6 +35,34 @@ def aws(emulator):
     return emulator
 
 
+@pytest.fixture(scope="session")
+def built_states():
+    """What each saved state's set-up returned, by snapshot name (per xdist worker, as the emulator is)."""
+    return {}
+
+
+@pytest.fixture
+def from_snapshot(aws, built_states):
+    """`from_snapshot(name, build)`: the emulator in the state `build()` makes; what `build()` returned.
+
+    The first test that asks for `name` runs `build()` on the clean emulator and saves the state under
+    that name; every later one restores it, in milliseconds where the playbooks of `build()` take tens of
+    seconds. `build()` must only change the emulator (nothing on disk), and `name` must say everything
+    that makes the state (each variant its own name). The call log is empty afterwards.
+    """
+
+    def restored_or_built(name, build):
+        if name in built_states:
+            aws.restore_state(name)
+        else:
+            built_states[name] = build()
+            aws.save_state(name)
+            aws.reset_calls()
+        return built_states[name]
+
+    return restored_or_built
+
+
 @pytest.fixture
 def aws_client(aws):
     """`aws_client(service, region=..., **credentials)`: a boto3 client on the emulator."""
@@ -98,18 +126,31 @@ def run_playbook(aws_env):
 
 
 @pytest.fixture
-def creator1_account(run_playbook, aws):
+def organization(run_playbook, from_snapshot, aws):
+    """The emulated organization with its creator OUs (bootstrap_organization.yml); the call log is empty."""
+
+    def build():
+        run = run_playbook("playbooks/bootstrap_organization.yml")
+        assert run.returncode == 0, run.stderr
+
+    from_snapshot("organization", build)
+    return aws
+
+
+@pytest.fixture
+def creator1_account(organization, run_playbook, from_snapshot):
     """creator1's account and key and nothing else yet: (account id, key ARN); the call log is empty.
 
     The organization is bootstrapped and the tables playbook runs with no tables: roles config,
     account (the key) and an empty tables slice, so a slice's test starts from a bare account.
     """
-    run = run_playbook("playbooks/bootstrap_organization.yml")
-    assert run.returncode == 0, run.stderr
-    run = run_playbook("tests/integration/playbooks/tables.yml", "-e", '{"tables_seed": []}')
-    assert run.returncode == 0, run.failure_messages("creator1")
-    facts = {}
-    for result in run.results("creator1", action="ansible.builtin.set_fact"):
-        facts.update(result.get("ansible_facts", {}))
-    aws.reset_calls()
-    return facts["account_id"], facts["account_kms_key_arn"]
+
+    def build():
+        run = run_playbook("tests/integration/playbooks/tables.yml", "-e", '{"tables_seed": []}')
+        assert run.returncode == 0, run.failure_messages("creator1")
+        facts = {}
+        for result in run.results("creator1", action="ansible.builtin.set_fact"):
+            facts.update(result.get("ansible_facts", {}))
+        return facts["account_id"], facts["account_kms_key_arn"]
+
+    return from_snapshot("creator1-account", build)

@@ -74,23 +74,27 @@ def code_sha256(zip_bytes):
 
 
 @pytest.fixture
-def prepared(run_playbook, aws):
+def prepared(organization, run_playbook, from_snapshot):
     """creator1's account, user pool and tables, without an API yet; the call log is empty."""
-    run = run_playbook("playbooks/bootstrap_organization.yml")
-    assert run.returncode == 0, run.stderr
-    run = run_playbook(PLAYBOOK, *WITHOUT_CHAT, *extra_vars(api_functions=[]))
-    assert run.returncode == 0, run.failure_messages(CREATOR)
-    aws.reset_calls()
-    return exported_facts(run)
+
+    def build():
+        run = run_playbook(PLAYBOOK, *WITHOUT_CHAT, *extra_vars(api_functions=[]))
+        assert run.returncode == 0, run.failure_messages(CREATOR)
+        return exported_facts(run)
+
+    return from_snapshot("creator1-api-prepared", build)
 
 
 @pytest.fixture
-def deployed(prepared, run_playbook, aws):
+def deployed(prepared, run_playbook, from_snapshot):
     """creator1 with its API; returns the run, and leaves the call log empty."""
-    run = run_playbook(PLAYBOOK, *WITHOUT_CHAT)
-    assert run.returncode == 0, run.failure_messages(CREATOR)
-    aws.reset_calls()
-    return run
+
+    def build():
+        run = run_playbook(PLAYBOOK, *WITHOUT_CHAT)
+        assert run.returncode == 0, run.failure_messages(CREATOR)
+        return run
+
+    return from_snapshot("creator1-api-deployed", build)
 
 
 @pytest.fixture
@@ -125,10 +129,7 @@ def test_check_mode_on_a_fresh_account_writes_nothing_and_predicts(prepared, run
     assert creator("lambda").list_functions()["Functions"] == []
 
 
-def test_check_mode_of_a_new_creator_says_what_it_would_create(run_playbook, aws):
-    run = run_playbook("playbooks/bootstrap_organization.yml")
-    assert run.returncode == 0, run.stderr
-    aws.reset_calls()
+def test_check_mode_of_a_new_creator_says_what_it_would_create(organization, run_playbook):
     run = run_playbook(PLAYBOOK, *WITHOUT_CHAT, "--check")
     assert run.returncode == 0, run.failure_messages(CREATOR)
     assert all(result.get("skipped") for result in run.results(CREATOR, action="creatorcloud.platform.api"))
@@ -138,7 +139,7 @@ def test_check_mode_of_a_new_creator_says_what_it_would_create(run_playbook, aws
         if "skipped the API" in result.get("msg", "")
     ]
     assert "profile, post-confirmation" in message and f"creatorcloud-{CREATOR}-api" in message
-    assert writes(aws.calls()) == []
+    assert writes(organization.calls()) == []
     assert exported_facts(run)["api_url"] == ""
 
 

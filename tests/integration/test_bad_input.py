@@ -11,13 +11,6 @@ from playbook_runner import REPO
 CREATOR1 = yaml.safe_load((REPO / "inventories/local/host_vars/creator1.yml").read_text())
 
 
-@pytest.fixture
-def organization(run_playbook, aws):
-    assert run_playbook("playbooks/bootstrap_organization.yml").returncode == 0
-    aws.reset_calls()
-    return aws
-
-
 def inventory_with(tmp_path, host, **overrides):
     """A copy of the local inventory's settings with one creator `host` configured like creator1."""
     shutil.copytree(REPO / "inventories/local/group_vars", tmp_path / "group_vars")

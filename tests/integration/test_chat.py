@@ -48,12 +48,15 @@ def account(creator1_account):
 
 
 @pytest.fixture
-def chatted(account, run_playbook, aws):
+def chatted(account, run_playbook, from_snapshot):
     """creator1 with its chat; returns the run, and leaves the call log empty."""
-    run = run_playbook(PLAYBOOK)
-    assert run.returncode == 0, run.failure_messages(CREATOR)
-    aws.reset_calls()
-    return run
+
+    def build():
+        run = run_playbook(PLAYBOOK)
+        assert run.returncode == 0, run.failure_messages(CREATOR)
+        return run
+
+    return from_snapshot("creator1-chat", build)
 
 
 @pytest.fixture

@@ -45,12 +45,15 @@ def clients(account, creator_client):
 
 
 @pytest.fixture
-def streaming(account, run_playbook, aws):
+def streaming(account, run_playbook, from_snapshot):
     """creator1 with its live streaming; returns the run, and leaves the call log empty."""
-    run = run_playbook(PLAYBOOK, "-vvv")
-    assert run.returncode == 0, run.failure_messages(CREATOR)
-    aws.reset_calls()
-    return run
+
+    def build():
+        run = run_playbook(PLAYBOOK, "-vvv")
+        assert run.returncode == 0, run.failure_messages(CREATOR)
+        return run
+
+    return from_snapshot("creator1-streaming", build)
 
 
 def module_result(run):

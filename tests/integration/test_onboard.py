@@ -2,19 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """onboard.yml end to end on the emulator: create, converge again without a write, check mode, diff."""
 
-import pytest
-
 MANAGEMENT_ACCOUNT = "123456789012"
 CREATORS = ("creator1", "creator2")
-
-
-@pytest.fixture
-def organization(run_playbook, aws):
-    """The emulated organization with its creator OUs, and an empty call log."""
-    run = run_playbook("playbooks/bootstrap_organization.yml")
-    assert run.returncode == 0, run.output
-    aws.reset_calls()
-    return aws
 
 
 def accounts_by_email(aws_client):

@@ -99,13 +99,15 @@ class Fan:
 
 
 @pytest.fixture
-def onboarded(run_playbook, aws):
+def onboarded(organization, run_playbook, from_snapshot):
     """creator1 onboarded (account, auth, tables, api, website); returns its exported facts."""
-    run = run_playbook("playbooks/bootstrap_organization.yml")
-    assert run.returncode == 0, run.stderr
-    run = run_playbook("playbooks/onboard.yml", "-l", CREATOR)
-    assert run.returncode == 0, run.failure_messages(CREATOR)
-    return exported_facts(run)
+
+    def build():
+        run = run_playbook("playbooks/onboard.yml", "-l", CREATOR)
+        assert run.returncode == 0, run.failure_messages(CREATOR)
+        return exported_facts(run)
+
+    return from_snapshot("creator1-onboarded", build)
 
 
 def wait_for_next_second():

@@ -42,12 +42,15 @@ def dynamodb(account, creator_client):
 
 
 @pytest.fixture
-def tabled(account, run_playbook, aws):
+def tabled(account, run_playbook, from_snapshot):
     """creator1 with its seed tables; returns the run, and leaves the call log empty."""
-    run = run_playbook(PLAYBOOK)
-    assert run.returncode == 0, run.failure_messages(CREATOR)
-    aws.reset_calls()
-    return run
+
+    def build():
+        run = run_playbook(PLAYBOOK)
+        assert run.returncode == 0, run.failure_messages(CREATOR)
+        return run
+
+    return from_snapshot("creator1-tables", build)
 
 
 def module_result(run):

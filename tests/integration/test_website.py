@@ -35,21 +35,15 @@ CREATES = [
 
 
 @pytest.fixture
-def organization(run_playbook, aws):
-    """The emulated organization with its creator OUs, and an empty call log."""
-    run = run_playbook("playbooks/bootstrap_organization.yml")
-    assert run.returncode == 0, run.stderr
-    aws.reset_calls()
-    return aws
-
-
-@pytest.fixture
-def onboarded(organization, run_playbook):
+def onboarded(organization, run_playbook, from_snapshot):
     """Both creators onboarded up to their website; returns the run, and leaves the call log empty."""
-    run = run_playbook(PLAYBOOK)
-    assert run.returncode == 0, run.stderr
-    organization.reset_calls()
-    return run
+
+    def build():
+        run = run_playbook(PLAYBOOK)
+        assert run.returncode == 0, run.stderr
+        return run
+
+    return from_snapshot("website-onboarded", build)
 
 
 @pytest.fixture

@@ -52,6 +52,15 @@ class Emulator:
         _request_json(f"{self.endpoint_url}/moto-api/reset", method="POST")
         self.reset_calls()
 
+    def save_state(self, name):
+        """Save every account's resources under `name` (see snapshots.py)."""
+        return _request_json(f"{self.endpoint_url}/_creatorcloud/snapshots/{name}", method="POST", timeout=60)
+
+    def restore_state(self, name):
+        """Make every account's resources what they were when `name` was saved, with an empty call log."""
+        _request_json(f"{self.endpoint_url}/_creatorcloud/snapshots/{name}/restore", method="POST", timeout=60)
+        self.reset_calls()
+
 
 def _request_json(url, method="GET", timeout=10):
     request = urllib.request.Request(url, method=method)

@@ -70,12 +70,13 @@ class MailboxRoute:
         if method == "DELETE":
             clear()
         elif method != "GET":
-            return _json_response(start_response, "405 Method Not Allowed", {"message": "GET or DELETE"})
+            return json_response(start_response, "405 Method Not Allowed", {"message": "GET or DELETE"})
         to = urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).get("to", [None])[0]
-        return _json_response(start_response, "200 OK", mail(to))
+        return json_response(start_response, "200 OK", mail(to))
 
 
-def _json_response(start_response, status, document):
+def json_response(start_response, status, document):
+    """A JSON answer of the emulator's own routes."""
     body = json.dumps(document).encode()
     start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [body]

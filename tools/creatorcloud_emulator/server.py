@@ -14,7 +14,7 @@ os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "0")
 
 
 def build_app(chat_endpoint=None):
-    """moto's dispatcher with the additions registered, behind the call log, the mailbox and the chat route."""
+    """moto's dispatcher with the additions, behind the call log, the mailbox, snapshots and the chat route."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
     from moto.moto_server.werkzeug_app import create_backend_app
 
@@ -22,9 +22,11 @@ def build_app(chat_endpoint=None):
     from creatorcloud_emulator.call_log import CallLog
     from creatorcloud_emulator.chat_messaging.server import ChatEndpointRoute
     from creatorcloud_emulator.mailbox import MailboxRoute
+    from creatorcloud_emulator.snapshots import SnapshotsRoute
 
     additions.register()
-    return ChatEndpointRoute(MailboxRoute(CallLog(DomainDispatcherApplication(create_backend_app))), chat_endpoint)
+    moto = DomainDispatcherApplication(create_backend_app)
+    return ChatEndpointRoute(SnapshotsRoute(MailboxRoute(CallLog(moto))), chat_endpoint)
 
 
 def main(argv=None):

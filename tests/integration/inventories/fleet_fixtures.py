@@ -19,12 +19,14 @@ CREATORS = ("fan1", "fan2", "fan3", "fan4", "fan5", "fan6")
 class Fleet:
     """Onboarded creators of the fleet inventory, their gateways and a playbook runner for them."""
 
-    def __init__(self, aws, run_playbook, creator_client, state_dir):
+    def __init__(self, aws, run_playbook, creator_client, from_snapshot, state_dir):
         self.aws = aws
         self._run_playbook = run_playbook
         self._creator_client = creator_client
+        self._from_snapshot = from_snapshot
         self.state_dir = state_dir
         self.gateways = []
+        self.accounts = {}
 
     def run(self, playbook, *args):
         """Run a playbook on the fleet inventory, with the gateways' state for the health check."""
@@ -32,21 +34,29 @@ class Fleet:
         return self._run_playbook(playbook, *args, inventory=INVENTORY, env=env)
 
     def onboard(self, creators):
-        """Bootstrap the organization, onboard `creators`, serve each through a gateway; empty the call log."""
-        assert self.run("playbooks/bootstrap_organization.yml").returncode == 0
-        onboarded = self.run("playbooks/onboard.yml", "-l", ",".join(creators))
-        assert onboarded.returncode == 0, {creator: onboarded.failure_messages(creator) for creator in creators}
+        """Bootstrap the organization, onboard `creators`, serve each through a gateway; empty the call log.
+
+        The onboarded fleet is a snapshot: a later test of this worker that onboards the same creators
+        starts from it without running the playbooks again.
+        """
+        self.accounts = self._from_snapshot(f"fleet-{'-'.join(creators)}", lambda: self._onboarded(creators))
         for creator in creators:
             gateway = launcher.start(creator, launcher.free_port(), endpoint_url=self.aws.endpoint_url)
             gateway.save(self.state_dir / f"{creator}.json")
             self.gateways.append(gateway)
-        self.accounts = {
+        self.aws.reset_calls()
+        return self
+
+    def _onboarded(self, creators):
+        """Run the playbooks that onboard `creators`; their accounts, {account id: creator}."""
+        assert self.run("playbooks/bootstrap_organization.yml").returncode == 0
+        onboarded = self.run("playbooks/onboard.yml", "-l", ",".join(creators))
+        assert onboarded.returncode == 0, {creator: onboarded.failure_messages(creator) for creator in creators}
+        return {
             result["account"]["account_id"]: creator
             for creator in creators
             for result in onboarded.results(creator, action="creatorcloud.platform.creator_account")
         }
-        self.aws.reset_calls()
-        return self
 
     def account_of(self, creator):
         """The account id of an onboarded creator."""
@@ -63,8 +73,8 @@ class Fleet:
 
 
 @pytest.fixture(name="fleet")
-def fleet_fixture(aws, run_playbook, creator_client, tmp_path):
+def fleet_fixture(aws, run_playbook, creator_client, from_snapshot, tmp_path):
     """A `Fleet` to onboard; its gateways stop after the test."""
-    fleet = Fleet(aws, run_playbook, creator_client, tmp_path)
+    fleet = Fleet(aws, run_playbook, creator_client, from_snapshot, tmp_path)
     yield fleet
     fleet.stop()
