@@ -46,7 +46,7 @@ def statuses(call_shop, fan):
 
 def test_admins_manage_products_and_everyone_sees_them(call_shop, people, poster):
     admin, ada, unused_bob = people
-    assert call_shop("GET", "/api/shop/products").body["products"] == [poster]
+    assert call_shop("GET", "/api/shop/products").body == {"products": [poster], "currency": "eur"}
     assert call_shop("POST", "/api/admin/shop/products", ada, body={"name": "X", "price": 1, "stock": 1}).status == 403
     changed = call_shop("PUT", f"/api/admin/shop/products/{poster['product_id']}", admin, body={"price": 1800})
     assert (changed.status, changed.body["price"], changed.body["name"]) == (200, 1800, "Poster")
@@ -59,7 +59,8 @@ def test_admins_manage_products_and_everyone_sees_them(call_shop, people, poster
     # Deleting archives: the product leaves the shop but stays for admins (and its orders).
     assert call_shop("DELETE", f"/api/admin/shop/products/{poster['product_id']}", admin).body["archived"] is True
     assert call_shop("GET", "/api/shop/products").body["products"] == []
-    assert [item["archived"] for item in call_shop("GET", "/api/admin/shop/products", admin).body["products"]] == [True]
+    listed = call_shop("GET", "/api/admin/shop/products", admin).body
+    assert ([item["archived"] for item in listed["products"]], listed["currency"]) == ([True], "eur")
 
 
 def test_checkout_prices_from_the_table_and_reserves_stock(call_shop, people, poster, stripe_account):

@@ -39,13 +39,13 @@ def logo_url():
     return f"{ORIGIN}/{key}"
 
 
-def product(product_id, name, price, stock, images=()):
+def product(product_id, name, price, stock, images=(), currency="eur"):
     return {
         "product_id": product_id,
         "name": name,
         "description": f"All about {name}.",
         "price": price,
-        "currency": "eur",
+        "currency": currency,
         "images": list(images),
         "stock": stock,
         "archived": False,
@@ -403,7 +403,7 @@ def test_signed_out_the_orders_page_offers_sign_in(page):
 def admin_api(more=None):
     archived = {**product("e" * 32, "Old mug", 900, 0), "archived": True}
     return {
-        "GET /api/admin/shop/products": (200, {"products": [*catalogue()["products"], archived]}),
+        "GET /api/admin/shop/products": (200, {"products": [*catalogue()["products"], archived], "currency": "eur"}),
         "GET /api/admin/shop/orders": (200, {"orders": []}),
         "GET /api/admin/donations": (200, {"donations": []}),
         **(more or {}),
@@ -511,6 +511,41 @@ def test_an_admin_creates_a_product_with_the_price_in_cents(page):
     page.locator("[data-status]").filter(has_text="Sticker ist jetzt im Shop.").wait_for(timeout=TIMEOUT_MS)
     [(_route, _query, body, _authorization)] = site.api_calls("POST /api/admin/shop/products")
     assert body == {"name": "Sticker", "description": "", "price": 1250, "stock": 40}
+
+
+def test_in_a_yen_shop_prices_have_no_decimals(page):
+    """jpy has no minor unit: ¥1,500 is 1500 for the API (as for Stripe), typed as 1500 or 1.500, never 15.00."""
+    mug = product("d" * 32, "Mug", 1500, 3, currency="jpy")
+    created = product("f" * 32, "Sticker", 1500, 40, currency="jpy")
+    site = shop_site(
+        page,
+        api={
+            **admin_api(),
+            "GET /api/admin/shop/products": (200, {"products": [mug], "currency": "jpy"}),
+            "POST /api/admin/shop/products": (201, created),
+        },
+    )
+    signed_in(page, groups=["admin"])
+    page.goto(f"{ORIGIN}/en/admin.html", wait_until="networkidle")
+    section = page.locator("[data-admin-products]")
+    section.locator('[data-product-id="' + "d" * 32 + '"]').filter(has_text="¥1,500").wait_for(timeout=TIMEOUT_MS)
+
+    section.get_by_role("button", name="Edit Mug").click()
+    assert section.get_by_label("Price", exact=True).input_value() == "1500"
+    section.get_by_role("button", name="Cancel editing").click()
+
+    section.get_by_label("Name", exact=True).fill("Sticker")
+    section.get_by_label("Price", exact=True).fill("15.50")
+    section.get_by_label("Stock", exact=True).fill("40")
+    section.get_by_role("button", name="Add product").click()
+    assert section.locator('[data-field-error="price"]').inner_text()
+    assert site.api_calls("POST /api/admin/shop/products") == []
+    section.get_by_label("Price", exact=True).fill("1.500")
+    section.get_by_role("button", name="Add product").click()
+
+    page.locator("[data-status]").filter(has_text="Sticker").wait_for(timeout=TIMEOUT_MS)
+    [(_route, _query, body, _authorization)] = site.api_calls("POST /api/admin/shop/products")
+    assert body == {"name": "Sticker", "description": "", "price": 1500, "stock": 40}
 
 
 def test_an_admin_edits_and_archives_a_product(page):

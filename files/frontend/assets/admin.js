@@ -5,7 +5,8 @@
    checks every call itself, so this only spares others a page of refusals). Its sections are there
    with their features:
    - products (shop): GET /api/admin/shop/products (archived ones too), create (POST), edit (PUT .../{id}),
-     archive (DELETE .../{id}); prices are typed in currency units (12.50) and sent in cents;
+     archive (DELETE .../{id}); prices are typed in currency units (12.50; as many decimals as the shop's
+     currency has, which the list answers) and sent in cents;
    - orders (shop): GET /api/admin/shop/orders?status=, Mark shipped (paid → shipped) and Mark completed
      (shipped → completed) with PUT .../{id}/status; a refused step shows invalid_status_transition;
    - tips (donations): GET /api/admin/donations?status=paid|approved|hidden, Approve and Hide with
@@ -85,6 +86,7 @@
     return page.api.request("GET", path).then(function (answer) {
       page.helpers.showList(list, state, (answer && answer[key]) || [], draw, page.text(emptyCode));
       page.showStatus(null);
+      return answer;
     }, function (error) {
       state.textContent = ""; // not "loading" any more: the section's alert says what went wrong
       throw error;
@@ -101,15 +103,18 @@
     var submit = form.querySelector("[data-submit]");
     var cancel = form.querySelector("[data-cancel-edit]");
     var editing = null;
+    var shopCurrency = null;
+    var currency = null; // the shop's (GET answers it), or the edited product's: how many decimals a price has
 
     function setEditing(product) {
       editing = product ? product.product_id : null;
+      currency = product ? product.currency : shopCurrency;
       helpers.clearErrors(form);
       form.reset();
       if (product) {
         form.elements.name.value = product.name;
         form.elements.description.value = product.description || "";
-        form.elements.price.value = page.money.toUnits(product.price);
+        form.elements.price.value = page.money.toUnits(product.price, product.currency);
         form.elements.stock.value = String(product.stock);
       }
       title.textContent = product ? title.getAttribute("data-edit") : title.getAttribute("data-new");
@@ -163,7 +168,11 @@
     }
 
     function load() {
-      return page.loadList(section, "admin/shop/products", "products", draw, "no_admin_products");
+      var listed = page.loadList(section, "admin/shop/products", "products", draw, "no_admin_products");
+      return listed.then(function (answer) {
+        shopCurrency = (answer && answer.currency) || shopCurrency;
+        currency = editing ? currency : shopCurrency;
+      });
     }
 
     cancel.addEventListener("click", function () {
@@ -177,7 +186,7 @@
       helpers.clearErrors(form);
       var name = form.elements.name.value.trim();
       var description = form.elements.description.value.trim();
-      var price = page.money.toCents(form.elements.price.value);
+      var price = page.money.toCents(form.elements.price.value, currency);
       var stockText = form.elements.stock.value.trim();
       var stock = /^\d+$/.test(stockText) ? parseInt(stockText, 10) : null;
       var errors = {};

@@ -77,7 +77,7 @@
       max: page.format(limits.max),
     });
     Array.prototype.forEach.call(page.form.querySelectorAll("[data-amount-preset]"), function (button) {
-      var cents = page.money.toCents(button.getAttribute("data-amount-preset"));
+      var cents = page.money.toCents(button.getAttribute("data-amount-preset"), page.currency());
       button.textContent = page.format(cents);
       button.hidden = cents < limits.min || cents > limits.max;
     });
@@ -122,7 +122,7 @@
 
   /* The form's body, or null after marking what is wrong: checked against the limits before any call. */
   DonationsPage.prototype.donation = function () {
-    var cents = this.money.toCents(this.amount.value);
+    var cents = this.money.toCents(this.amount.value, this.currency());
     if (cents === null || cents <= 0) {
       this.fieldError("amount", this.text("amount_invalid"));
       return null;

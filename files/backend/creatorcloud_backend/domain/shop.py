@@ -82,12 +82,13 @@ def public_product(row):
 
 
 def list_products(include_archived=False):
-    """The shop's products by name; archived ones only for admins who ask."""
+    """The shop's products by name, and the shop's currency (a new product's); archived ones only for admins who ask."""
     request = {} if include_archived else {"FilterExpression": "attribute_not_exists(archived) OR archived = :no"}
     if not include_archived:
         request["ExpressionAttributeValues"] = {":no": False}
     rows = scan_all(products_table(), **request)
-    return {"products": sorted((public_product(row) for row in rows), key=lambda item: item["name"])}
+    products = sorted((public_product(row) for row in rows), key=lambda item: item["name"])
+    return {"products": products, "currency": current_settings().currency}
 
 
 def create_product(fields):
