@@ -126,31 +126,41 @@ def run_playbook(aws_env):
 
 
 @pytest.fixture
-def organization(run_playbook, from_snapshot, aws):
+def converged(run_playbook, from_snapshot):
+    """`converged(name, playbook, *args)`: the emulator after a successful run of the playbook; that run.
+
+    The run is made once per worker and saved as the snapshot `name` (see `from_snapshot`); its failure
+    names each host's failed tasks.
+    """
+
+    def restored_or_run(name, playbook, *args):
+        def build():
+            run = run_playbook(playbook, *args)
+            failures = {host: run.failure_messages(host) for host in run.stats if run.failed(host)}
+            assert run.returncode == 0, (failures, run.stderr[-2000:])
+            return run
+
+        return from_snapshot(name, build)
+
+    return restored_or_run
+
+
+@pytest.fixture
+def organization(converged, aws):
     """The emulated organization with its creator OUs (bootstrap_organization.yml); the call log is empty."""
-
-    def build():
-        run = run_playbook("playbooks/bootstrap_organization.yml")
-        assert run.returncode == 0, run.stderr
-
-    from_snapshot("organization", build)
+    converged("organization", "playbooks/bootstrap_organization.yml")
     return aws
 
 
 @pytest.fixture
-def creator1_account(organization, run_playbook, from_snapshot):
+def creator1_account(organization, converged):
     """creator1's account and key and nothing else yet: (account id, key ARN); the call log is empty.
 
     The organization is bootstrapped and the tables playbook runs with no tables: roles config,
     account (the key) and an empty tables slice, so a slice's test starts from a bare account.
     """
-
-    def build():
-        run = run_playbook("tests/integration/playbooks/tables.yml", "-e", '{"tables_seed": []}')
-        assert run.returncode == 0, run.failure_messages("creator1")
-        facts = {}
-        for result in run.results("creator1", action="ansible.builtin.set_fact"):
-            facts.update(result.get("ansible_facts", {}))
-        return facts["account_id"], facts["account_kms_key_arn"]
-
-    return from_snapshot("creator1-account", build)
+    run = converged("creator1-account", "tests/integration/playbooks/tables.yml", "-e", '{"tables_seed": []}')
+    facts = {}
+    for result in run.results("creator1", action="ansible.builtin.set_fact"):
+        facts.update(result.get("ansible_facts", {}))
+    return facts["account_id"], facts["account_kms_key_arn"]

@@ -74,27 +74,15 @@ def code_sha256(zip_bytes):
 
 
 @pytest.fixture
-def prepared(organization, run_playbook, from_snapshot):
+def prepared(organization, converged):
     """creator1's account, user pool and tables, without an API yet; the call log is empty."""
-
-    def build():
-        run = run_playbook(PLAYBOOK, *WITHOUT_CHAT, *extra_vars(api_functions=[]))
-        assert run.returncode == 0, run.failure_messages(CREATOR)
-        return exported_facts(run)
-
-    return from_snapshot("creator1-api-prepared", build)
+    return exported_facts(converged("creator1-api-prepared", PLAYBOOK, *WITHOUT_CHAT, *extra_vars(api_functions=[])))
 
 
 @pytest.fixture
-def deployed(prepared, run_playbook, from_snapshot):
+def deployed(prepared, converged):
     """creator1 with its API; returns the run, and leaves the call log empty."""
-
-    def build():
-        run = run_playbook(PLAYBOOK, *WITHOUT_CHAT)
-        assert run.returncode == 0, run.failure_messages(CREATOR)
-        return run
-
-    return from_snapshot("creator1-api-deployed", build)
+    return converged("creator1-api-deployed", PLAYBOOK, *WITHOUT_CHAT)
 
 
 @pytest.fixture

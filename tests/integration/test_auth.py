@@ -33,15 +33,9 @@ CREATES = [
 
 
 @pytest.fixture
-def onboarded(organization, run_playbook, from_snapshot):
+def onboarded(organization, converged):
     """Both creators onboarded up to their sign-in; returns the run, and leaves the call log empty."""
-
-    def build():
-        run = run_playbook(PLAYBOOK)
-        assert run.returncode == 0, run.stderr
-        return run
-
-    return from_snapshot("auth-onboarded", build)
+    return converged("auth-onboarded", PLAYBOOK)
 
 
 @pytest.fixture

@@ -48,15 +48,9 @@ def account(creator1_account):
 
 
 @pytest.fixture
-def chatted(account, run_playbook, from_snapshot):
+def chatted(account, converged):
     """creator1 with its chat; returns the run, and leaves the call log empty."""
-
-    def build():
-        run = run_playbook(PLAYBOOK)
-        assert run.returncode == 0, run.failure_messages(CREATOR)
-        return run
-
-    return from_snapshot("creator1-chat", build)
+    return converged("creator1-chat", PLAYBOOK)
 
 
 @pytest.fixture

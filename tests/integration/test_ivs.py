@@ -45,15 +45,9 @@ def clients(account, creator_client):
 
 
 @pytest.fixture
-def streaming(account, run_playbook, from_snapshot):
+def streaming(account, converged):
     """creator1 with its live streaming; returns the run, and leaves the call log empty."""
-
-    def build():
-        run = run_playbook(PLAYBOOK, "-vvv")
-        assert run.returncode == 0, run.failure_messages(CREATOR)
-        return run
-
-    return from_snapshot("creator1-streaming", build)
+    return converged("creator1-streaming", PLAYBOOK, "-vvv")
 
 
 def module_result(run):

@@ -99,15 +99,9 @@ class Fan:
 
 
 @pytest.fixture
-def onboarded(organization, run_playbook, from_snapshot):
+def onboarded(organization, converged):
     """creator1 onboarded (account, auth, tables, api, website); returns its exported facts."""
-
-    def build():
-        run = run_playbook("playbooks/onboard.yml", "-l", CREATOR)
-        assert run.returncode == 0, run.failure_messages(CREATOR)
-        return exported_facts(run)
-
-    return from_snapshot("creator1-onboarded", build)
+    return exported_facts(converged("creator1-onboarded", "playbooks/onboard.yml", "-l", CREATOR))
 
 
 def wait_for_next_second():

@@ -42,15 +42,9 @@ def dynamodb(account, creator_client):
 
 
 @pytest.fixture
-def tabled(account, run_playbook, from_snapshot):
+def tabled(account, converged):
     """creator1 with its seed tables; returns the run, and leaves the call log empty."""
-
-    def build():
-        run = run_playbook(PLAYBOOK)
-        assert run.returncode == 0, run.failure_messages(CREATOR)
-        return run
-
-    return from_snapshot("creator1-tables", build)
+    return converged("creator1-tables", PLAYBOOK)
 
 
 def module_result(run):

@@ -35,15 +35,9 @@ CREATES = [
 
 
 @pytest.fixture
-def onboarded(organization, run_playbook, from_snapshot):
+def onboarded(organization, converged):
     """Both creators onboarded up to their website; returns the run, and leaves the call log empty."""
-
-    def build():
-        run = run_playbook(PLAYBOOK)
-        assert run.returncode == 0, run.stderr
-        return run
-
-    return from_snapshot("website-onboarded", build)
+    return converged("website-onboarded", PLAYBOOK)
 
 
 @pytest.fixture
