@@ -40,13 +40,16 @@ def post(aws, path):
         return json.loads(response.read())
 
 
+def forget_all(aws):
+    request = urllib.request.Request(f"{aws.endpoint_url}/_creatorcloud/snapshots", method="DELETE")
+    urllib.request.urlopen(request, timeout=10).close()
+
+
 @pytest.fixture
 def saved(aws):
     """Forget every snapshot after the test (they outlive moto's reset)."""
     yield aws
-    urllib.request.urlopen(
-        urllib.request.Request(f"{aws.endpoint_url}/_creatorcloud/snapshots", method="DELETE"), timeout=10
-    ).close()
+    forget_all(aws)
 
 
 def test_objects_come_back_with_their_bodies_after_overwrites_deletes_and_a_reset(saved, aws_client):
@@ -127,9 +130,7 @@ def test_saved_names_are_listed_an_unknown_one_is_refused_and_a_delete_forgets_t
     assert refused.value.code == 404
     assert "third" in json.loads(refused.value.read())["message"]
 
-    urllib.request.urlopen(
-        urllib.request.Request(f"{saved.endpoint_url}/_creatorcloud/snapshots", method="DELETE"), timeout=10
-    ).close()
+    forget_all(saved)
     with pytest.raises(urllib.error.HTTPError) as forgotten:
         post(saved, "/first/restore")
     assert forgotten.value.code == 404

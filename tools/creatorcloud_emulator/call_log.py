@@ -9,10 +9,11 @@ and classified as a read or a write. `GET /_creatorcloud/calls` returns the log 
 no-op run made no write call.
 """
 
-import json
 import re
 import threading
 from urllib.parse import parse_qs
+
+from creatorcloud_emulator.json_answer import json_response
 
 READ_PREFIXES = (
     "Get",
@@ -155,9 +156,7 @@ class CallLog:
     def _control(self, environ, start_response):
         if environ["REQUEST_METHOD"] == "DELETE":
             self.reset()
-        body = json.dumps(self.snapshot()).encode()
-        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-        return [body]
+        return json_response(start_response, "200 OK", self.snapshot())
 
     def _describe(self, environ):
         match = _CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))

@@ -17,6 +17,8 @@ import urllib.request
 from datetime import UTC
 from datetime import datetime
 
+from creatorcloud_emulator.json_answer import json_response
+
 MAIL_PATH = "/_creatorcloud/mail"
 _BACKEND_ATTRIBUTE = "creatorcloud_mailbox"
 _LOCK = threading.Lock()
@@ -73,13 +75,6 @@ class MailboxRoute:
             return json_response(start_response, "405 Method Not Allowed", {"message": "GET or DELETE"})
         to = urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).get("to", [None])[0]
         return json_response(start_response, "200 OK", mail(to))
-
-
-def json_response(start_response, status, document):
-    """A JSON answer of the emulator's own routes."""
-    body = json.dumps(document).encode()
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-    return [body]
 
 
 def fetch_mail(endpoint_url, to=None, timeout=10):

@@ -23,7 +23,7 @@ import copy
 import threading
 from typing import NamedTuple
 
-from creatorcloud_emulator.mailbox import json_response
+from creatorcloud_emulator.json_answer import json_response
 
 SNAPSHOTS_PATH = "/_creatorcloud/snapshots"
 _RESTORE_SUFFIX = "/restore"

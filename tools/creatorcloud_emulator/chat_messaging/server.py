@@ -24,6 +24,7 @@ from websockets.exceptions import ConnectionClosed
 from creatorcloud_emulator.additions import ivschat
 from creatorcloud_emulator.additions.chat_tokens import InvalidChatToken
 from creatorcloud_emulator.additions.chat_tokens import verify_chat_token
+from creatorcloud_emulator.json_answer import json_response
 
 from . import protocol
 from .review import MessageReview
@@ -285,6 +286,4 @@ class ChatEndpointRoute:
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO", "") != CHAT_PATH:
             return self.app(environ, start_response)
-        body = json.dumps({"endpoint": self.endpoint}).encode()
-        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-        return [body]
+        return json_response(start_response, "200 OK", {"endpoint": self.endpoint})
