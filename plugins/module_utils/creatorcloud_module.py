@@ -6,6 +6,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.common import set_colle
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.creatorcloud.platform.plugins.module_utils.botocore_loader import share_data_loader
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 
 CREATORCLOUD_COLLECTION_NAME = "creatorcloud.platform"
@@ -16,7 +17,8 @@ class CreatorCloudModule(AnsibleAWSModule):
     """AnsibleAWSModule with the collection's name and version in the user agent."""
 
     def __init__(self, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(**kwargs)  # fails the module when boto3 or botocore is missing
+        share_data_loader()
         set_collection_info(
             collection_name=CREATORCLOUD_COLLECTION_NAME,
             collection_version=CREATORCLOUD_COLLECTION_VERSION,

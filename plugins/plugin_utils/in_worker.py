@@ -7,7 +7,7 @@ AnsiballZ would have sent, decoded by ``ansible.module_utils.basic`` with the sa
 and its result leaves as the JSON it would have printed (``_record_module_result``, ansible-core 2.19's
 hook for direct execution), for the action plugin to parse with ``_parse_returned_data`` like any
 module's output. What differs is only what a process would have paid for: a new interpreter, the
-AnsiballZ payload, and the imports, which :func:`import_slice_modules` does once in the controller.
+AnsiballZ payload, and the imports, which :func:`preload_slices` does once in the controller.
 """
 
 import contextlib
@@ -23,11 +23,13 @@ from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.common.json import Direction
 from ansible.module_utils.common.json import get_module_encoder
 
+from ansible_collections.creatorcloud.platform.plugins.module_utils.botocore_loader import load_slice_services
+
 MODULES_PACKAGE = "ansible_collections.creatorcloud.platform.plugins.modules"
 
 
-def import_slice_modules():
-    """Import every module of the collection, and with them boto3, botocore and all module_utils.
+def preload_slices():
+    """Import every module of the collection (with them boto3, botocore and all module_utils), parse botocore's data.
 
     Called by the inventory plugin, which runs in the controller before a worker is forked per task, so
     that every worker inherits these imports.
@@ -35,6 +37,7 @@ def import_slice_modules():
     package = importlib.import_module(MODULES_PACKAGE)
     for info in pkgutil.iter_modules(package.__path__):
         importlib.import_module(f"{MODULES_PACKAGE}.{info.name}")
+    load_slice_services()
 
 
 @contextlib.contextmanager
