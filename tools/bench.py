@@ -1,17 +1,22 @@
 # Copyright: Contributors to the CreatorCloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""`make bench`: cost of a no-op converge against the emulator.
+"""`make bench`: cost of a no-op converge against the emulator, with the slices in the worker and in module processes.
 
-Starts a fresh emulator on a free port, bootstraps the organization, runs the playbook
-once to converge, then again and measures that second (no-op) run: wall time, module
-starts, AWS read and write calls (from the emulator's call log). Prints JSON and a table.
+Starts a fresh emulator on a free port, bootstraps the organization, runs the playbook once to
+converge, then measures no-op runs on both paths, alternating (``--repeat`` each, medians): wall
+time, CPU seconds of ansible-playbook and its workers and module processes, CPU seconds of the
+emulator, module calls, AWS read and write calls (from the emulator's call log), and each slice's
+wall time. Prints JSON and a table with the ratio of the paths.
 """
 
 import argparse
 import collections
 import contextlib
+import datetime
 import json
 import os
+import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -85,49 +90,127 @@ def fresh_emulator():
         launcher.stop(emulator.pid)
 
 
+# The two ways a module can run (plugins/action/in_worker.py): the default, and the module process.
+PATHS = {"worker": "true", "process": "false"}
+
+
+def children_cpu_seconds():
+    """User and system CPU seconds of every child process this process has waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def process_cpu_seconds(pid):
+    """User and system CPU seconds of a running process (the emulator), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def timed_run(playbook, args, inventory, env, emulator):
-    """Run the playbook with an empty call log; (run, wall seconds). A failed run ends the benchmark."""
+    """Run the playbook with an empty call log: (run, wall s, CPU s, emulator CPU s); a failed run ends the bench."""
     emulator.reset_calls()
-    started = time.monotonic()
+    cpu, emulator_cpu, started = children_cpu_seconds(), process_cpu_seconds(emulator.pid), time.monotonic()
     completed = run(playbook, *args, inventory=inventory, env=env)
     wall = time.monotonic() - started
+    cpu, emulator_cpu = children_cpu_seconds() - cpu, process_cpu_seconds(emulator.pid) - emulator_cpu
     if completed.returncode != 0:
         raise SystemExit(f"{playbook} {' '.join(args)} failed:\n{completed.stderr}")
-    return completed, wall
+    return completed, wall, cpu, emulator_cpu
 
 
-def measure(playbook, inventory, limit, env, emulator):
-    args = ["-l", limit] if limit else []
-    first = run(playbook, *args, inventory=inventory, env=env)
-    if first.returncode != 0:
-        raise SystemExit(f"the converging run of {playbook} failed:\n{first.stderr}")
-    second, wall = timed_run(playbook, args, inventory, env, emulator)
-    hosts = sorted(second.stats)
+def slice_seconds(playbook_run):
+    """Wall seconds of each module task (over every host), by module name, from the JSON callback's durations."""
+    seconds = collections.Counter()
+    for play in playbook_run.output.get("plays", []):
+        for task in play.get("tasks", []):
+            duration = task["task"].get("duration", {})
+            for result in task.get("hosts", {}).values():
+                action = result.get("action", "")
+                if action.startswith("creatorcloud.platform.") and not result.get("skipped") and duration.get("end"):
+                    seconds[action.rsplit(".", 1)[1]] += _seconds_between(duration["start"], duration["end"])
+    return {name: round(value, 2) for name, value in sorted(seconds.items())}
+
+
+def _seconds_between(start, end):
+    def parse(stamp):
+        return datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+    return (parse(end) - parse(start)).total_seconds()
+
+
+def measure_path(playbook, args, inventory, env, emulator, repeat, path):
+    """Median figures of `repeat` no-op runs on one path."""
+    runs = [
+        timed_run(playbook, args, inventory, dict(env, CREATORCLOUD_IN_WORKER=PATHS[path]), emulator)
+        for _ in range(repeat)
+    ]
+    completed = runs[-1][0]
+    hosts = sorted(completed.stats)
     return {
-        "playbook": playbook,
-        "inventory": str(inventory),
-        "limit": limit,
-        "hosts": len(hosts),
-        "changed": sum(second.changed(host) for host in hosts),
-        "wall_seconds": round(wall, 2),
-        "module_starts": module_starts(second),
+        "changed": sum(completed.changed(host) for host in hosts),
+        "wall_seconds": round(statistics.median(r[1] for r in runs), 2),
+        "cpu_seconds": round(statistics.median(r[2] for r in runs), 2),
+        "emulator_cpu_seconds": round(statistics.median(r[3] for r in runs), 2),
+        "module_calls": module_starts(completed),
+        "slice_seconds": slice_seconds(completed),
         **call_counts(emulator),
     }
 
 
+def measure(playbook, inventory, limit, env, emulator, repeat=1):
+    args = ["-l", limit] if limit else []
+    first = run(playbook, *args, inventory=inventory, env=env)
+    if first.returncode != 0:
+        raise SystemExit(f"the converging run of {playbook} failed:\n{first.stderr}")
+    # Alternating, so that a change in the machine's load falls on both paths alike.
+    samples = {path: [] for path in PATHS}
+    for _ in range(repeat):
+        for path in PATHS:
+            samples[path].append(measure_path(playbook, args, inventory, env, emulator, 1, path))
+    paths = {path: _median_of(results) for path, results in samples.items()}
+    return {
+        "playbook": playbook,
+        "inventory": str(inventory),
+        "limit": limit,
+        "hosts": len(first.stats),
+        "repeat": repeat,
+        "paths": paths,
+        "cpu_ratio_worker_to_process": round(paths["worker"]["cpu_seconds"] / paths["process"]["cpu_seconds"], 3),
+        "wall_ratio_worker_to_process": round(paths["worker"]["wall_seconds"] / paths["process"]["wall_seconds"], 3),
+    }
+
+
+def _median_of(results):
+    """The run with the median CPU seconds of one path's runs."""
+    return sorted(results, key=lambda result: result["cpu_seconds"])[len(results) // 2]
+
+
 def table(result):
+    worker, process = result["paths"]["worker"], result["paths"]["process"]
     rows = [
-        ("playbook", result["playbook"]),
-        ("hosts", result["hosts"]),
-        ("changed (second run)", result["changed"]),
-        ("wall time (s)", result["wall_seconds"]),
-        ("module starts", result["module_starts"]),
-        ("AWS read calls", result["aws_read_calls"]),
-        ("AWS write calls", result["aws_write_calls"]),
+        ("playbook", result["playbook"], ""),
+        ("hosts", result["hosts"], ""),
+        ("no-op runs per path (median)", result["repeat"], ""),
+        ("", "in the worker", "module process"),
+        ("changed", worker["changed"], process["changed"]),
+        ("wall time (s)", worker["wall_seconds"], process["wall_seconds"]),
+        ("CPU time (s)", worker["cpu_seconds"], process["cpu_seconds"]),
+        ("emulator CPU time (s)", worker["emulator_cpu_seconds"], process["emulator_cpu_seconds"]),
+        ("module calls", worker["module_calls"], process["module_calls"]),
+        ("AWS read calls", worker["aws_read_calls"], process["aws_read_calls"]),
+        ("AWS write calls", worker["aws_write_calls"], process["aws_write_calls"]),
+        ("CPU ratio worker/process", result["cpu_ratio_worker_to_process"], ""),
+        ("wall ratio worker/process", result["wall_ratio_worker_to_process"], ""),
+        ("wall time per slice (s)", "", ""),
     ]
-    rows += [(f"  {operation}", count) for operation, count in result["calls_by_operation"].items()]
-    width = max(len(name) for name, _value in rows)
-    return "\n".join(f"{name.ljust(width)}  {value}" for name, value in rows)
+    rows += [
+        (f"  {name}", seconds, process["slice_seconds"].get(name, ""))
+        for name, seconds in worker["slice_seconds"].items()
+    ]
+    rows += [("AWS calls per operation (worker)", "", "")]
+    rows += [(f"  {operation}", count, "") for operation, count in worker["calls_by_operation"].items()]
+    width = max(len(str(name)) for name, *_values in rows)
+    return "\n".join(f"{str(name).ljust(width)}  {str(a).ljust(14)}  {b}" for name, a, b in rows)
 
 
 def main(argv=None):
@@ -136,6 +219,7 @@ def main(argv=None):
     parser.add_argument("--inventory", default="inventories/local")
     parser.add_argument("--limit", default=None)
     parser.add_argument("--bootstrap", default="playbooks/bootstrap_organization.yml")
+    parser.add_argument("--repeat", type=int, default=3, help="no-op runs per path (the median is shown)")
     parser.add_argument("--output", help="also write the JSON result to this file")
     args = parser.parse_args(argv)
 
@@ -143,7 +227,7 @@ def main(argv=None):
         inventory = REPO / args.inventory
         if args.bootstrap and run(args.bootstrap, inventory=inventory, env=env).returncode != 0:
             raise SystemExit("bootstrapping the organization failed")
-        result = measure(args.playbook, inventory, args.limit, env, emulator)
+        result = measure(args.playbook, inventory, args.limit, env, emulator, args.repeat)
     print(json.dumps(result, indent=2))
     print()
     print(table(result))

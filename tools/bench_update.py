@@ -6,7 +6,7 @@ Starts a fresh emulator, writes an inventory of --creators website-only creators
 variables of tests/integration/inventories/fleet), onboards them, serves each through its local
 gateway for the health check, then runs update.yml once per --forks value (waves as wide as
 the forks, so that the forks can work) and measures each run: wall time, time per creator,
-module starts, AWS read and write calls (from the emulator's call log). Prints JSON and a table.
+CPU seconds, module calls, AWS read and write calls (from the emulator's call log). Prints JSON and a table.
 """
 
 import argparse
@@ -48,7 +48,7 @@ def start_gateways(hosts, endpoint_url, state_dir):
 def measure_update(forks, inventory, env, emulator):
     """One no-op update.yml with `forks` forks and waves of as many creators."""
     args = ["-f", str(forks), "-e", f"update_wave_size={forks}", "-e", "update_backup=false"]
-    update, wall = timed_run("playbooks/update.yml", args, inventory, env, emulator)
+    update, wall, cpu, emulator_cpu = timed_run("playbooks/update.yml", args, inventory, env, emulator)
     hosts = sorted(update.stats)
     return {
         "playbook": "playbooks/update.yml",
@@ -57,6 +57,9 @@ def measure_update(forks, inventory, env, emulator):
         "changed": sum(update.changed(host) for host in hosts),
         "wall_seconds": round(wall, 2),
         "seconds_per_creator": round(wall / len(hosts), 2),
+        "cpu_seconds": round(cpu, 2),
+        "cpu_seconds_per_creator": round(cpu / len(hosts), 2),
+        "emulator_cpu_seconds": round(emulator_cpu, 2),
         "module_starts": module_starts(update),
         **call_counts(emulator),
     }
@@ -70,7 +73,10 @@ def table(results):
         ("changed (no-op run)", "changed"),
         ("wall time (s)", "wall_seconds"),
         ("per creator (s)", "seconds_per_creator"),
-        ("module starts", "module_starts"),
+        ("CPU time (s)", "cpu_seconds"),
+        ("CPU per creator (s)", "cpu_seconds_per_creator"),
+        ("emulator CPU time (s)", "emulator_cpu_seconds"),
+        ("module calls", "module_starts"),
         ("AWS read calls", "aws_read_calls"),
         ("AWS write calls", "aws_write_calls"),
     ]

@@ -77,6 +77,7 @@ options:
         always sets. Other tags are removed (C(aws:) tags are never).
     type: dict
 extends_documentation_fragment:
+  - creatorcloud.platform.in_worker
   - creatorcloud.platform.converge
   - creatorcloud.platform.creator_session
   - creatorcloud.platform.creator_role

@@ -54,6 +54,7 @@ options:
     type: int
     default: 900
 extends_documentation_fragment:
+  - creatorcloud.platform.in_worker
   - creatorcloud.platform.converge
   - creatorcloud.platform.creator_role
   - amazon.aws.common.modules

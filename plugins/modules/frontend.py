@@ -122,6 +122,7 @@ options:
     choices: [present]
     default: present
 extends_documentation_fragment:
+  - creatorcloud.platform.in_worker
   - creatorcloud.platform.converge
   - creatorcloud.platform.creator_session
   - creatorcloud.platform.creator_role

@@ -76,6 +76,7 @@ attributes:
     description: Reads only, so there is never a difference to show.
     support: full
 extends_documentation_fragment:
+  - creatorcloud.platform.in_worker
   - creatorcloud.platform.creator_session
   - creatorcloud.platform.creator_role
   - amazon.aws.common.modules

@@ -71,6 +71,7 @@ options:
     type: int
     default: 300
 extends_documentation_fragment:
+  - creatorcloud.platform.in_worker
   - creatorcloud.platform.converge
   - creatorcloud.platform.creator_session
   - creatorcloud.platform.creator_role

@@ -21,6 +21,7 @@ options:
     elements: str
     default: [creators]
 extends_documentation_fragment:
+  - creatorcloud.platform.in_worker
   - creatorcloud.platform.converge
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -100,6 +100,7 @@ options:
     type: bool
     default: true
 extends_documentation_fragment:
+  - creatorcloud.platform.in_worker
   - creatorcloud.platform.converge
   - creatorcloud.platform.creator_session
   - creatorcloud.platform.creator_role

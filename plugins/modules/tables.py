@@ -159,6 +159,7 @@ options:
     type: int
     default: 600
 extends_documentation_fragment:
+  - creatorcloud.platform.in_worker
   - creatorcloud.platform.converge
   - creatorcloud.platform.creator_session
   - creatorcloud.platform.creator_role
