@@ -142,7 +142,7 @@ def measure_path(playbook, args, inventory, env, emulator, repeat, path):
     """Median figures of `repeat` no-op runs on one path."""
     runs = [
         timed_run(playbook, args, inventory, dict(env, CREATORCLOUD_IN_WORKER=PATHS[path]), emulator)
-        for _ in range(repeat)
+        for _run in range(repeat)
     ]
     completed = runs[-1][0]
     hosts = sorted(completed.stats)
@@ -164,7 +164,7 @@ def measure(playbook, inventory, limit, env, emulator, repeat=1):
         raise SystemExit(f"the converging run of {playbook} failed:\n{first.stderr}")
     # Alternating, so that a change in the machine's load falls on both paths alike.
     samples = {path: [] for path in PATHS}
-    for _ in range(repeat):
+    for _round in range(repeat):
         for path in PATHS:
             samples[path].append(measure_path(playbook, args, inventory, env, emulator, 1, path))
     paths = {path: _median_of(results) for path, results in samples.items()}

@@ -5,9 +5,13 @@
 class ModuleDocFragment:
     # Every module of the collection runs through the action plugin creatorcloud.platform.in_worker.
     DOCUMENTATION = r"""
+attributes:
+  action:
+    description: Runs through an action plugin of the same name, which runs the module inside the Ansible worker.
+    support: full
 notes:
   - This module runs inside the Ansible worker process instead of a module process of its own
-    (the action plugin C(creatorcloud.platform.in_worker), as ansible.netcommon's C(import_modules) does),
+    (the module's action plugin, as ansible.netcommon's C(import_modules) does),
     so a task costs no new interpreter, no AnsiballZ payload and no imports; the results are the same.
   - It falls back to a module process when the connection is not C(local), the task is async or uses become,
     the host's C(ansible_python_interpreter) is not the Python that runs Ansible, or the operator turns it off

@@ -109,7 +109,6 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils import organ
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import normalise_ou_path
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_role_arn
-from ansible_collections.creatorcloud.platform.plugins.plugin_utils.in_worker import preload_slices
 
 PLUGIN_NAME = "creatorcloud.platform.aws_organizations"
 DEFAULT_REGION = "us-east-1"
@@ -249,9 +248,6 @@ class InventoryModule(AWSInventoryBase):
     INVENTORY_FILE_SUFFIXES = ("aws_organizations.yml", "aws_organizations.yaml")
 
     def parse(self, inventory, loader, path, cache=True):
-        # The inventory is parsed in the controller before any worker is forked: importing the slices'
-        # modules here lets every worker inherit them instead of importing them again per task.
-        preload_slices()
         super().parse(inventory, loader, path, cache=cache)
         result_was_cached, records = self.get_cached_result(path, cache)
         if not result_was_cached:

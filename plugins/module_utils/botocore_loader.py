@@ -14,8 +14,10 @@ try:
     import boto3
     import botocore.session
     from botocore.loaders import create_loader
+
+    HAS_BOTO3 = True
 except ImportError:
-    pass  # AnsibleAWSModule tells the user that boto3 and botocore are missing
+    HAS_BOTO3 = False  # AnsibleAWSModule tells the user that boto3 and botocore are missing
 
 # Every AWS service that a slice makes a client for (a unit test keeps this list complete).
 SLICE_SERVICES = (
@@ -65,11 +67,14 @@ def shared_loader(search_path_string=None):
 
 def share_data_loader():
     """Make every botocore session of this process use the shared loader."""
-    botocore.session.create_loader = shared_loader
+    if HAS_BOTO3:
+        botocore.session.create_loader = shared_loader
 
 
 def load_slice_services(region="us-east-1"):
     """Parse the data of every service in SLICE_SERVICES into the shared loader, without any AWS call."""
+    if not HAS_BOTO3:
+        return
     share_data_loader()
     session = boto3.session.Session(aws_access_key_id="preload", aws_secret_access_key="preload", region_name=region)
     for service in SLICE_SERVICES:

@@ -31,8 +31,8 @@ MODULES_PACKAGE = "ansible_collections.creatorcloud.platform.plugins.modules"
 def preload_slices():
     """Import every module of the collection (with them boto3, botocore and all module_utils), parse botocore's data.
 
-    Called by the inventory plugin, which runs in the controller before a worker is forked per task, so
-    that every worker inherits these imports.
+    Called in the controller when it first loads a module's action plugin, before it forks the task's
+    worker, so that every worker inherits these imports.
     """
     package = importlib.import_module(MODULES_PACKAGE)
     for info in pkgutil.iter_modules(package.__path__):

@@ -1,14 +1,15 @@
 # Copyright: Contributors to the CreatorCloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The action plugin of every CreatorCloud module: runs the module inside the Ansible worker.
+"""The action of every CreatorCloud module: runs the module inside the Ansible worker.
 
 Every task of this collection runs on the controller (``connection: local``), so a Python process per
 module call buys nothing but its cost (a new interpreter, AnsiballZ, and the imports of
 ``ansible.module_utils.basic``, boto3 and the module_utils: about a second of CPU each). This plugin runs
 the module's ``main()`` in the worker instead, the way ansible.netcommon's ``import_modules`` does, with
-the imports done once in the controller by the inventory plugin (``plugin_utils/in_worker.py``); with
-another inventory, the worker imports just the module it runs. meta/runtime.yml routes every module of
-the collection here.
+the imports done once in the controller (``plugin_utils/in_worker.py``). Each module has an action plugin of
+its own name in ``plugins/action/`` that is this class: ansible-test's action-plugin-docs wants a module
+for every action plugin, and an action plugin named as its module keeps the module's name for
+``module_defaults`` and its action group, where a routed plugin of another name would lose both.
 
 The module process stays the fallback, taken when:
 
@@ -22,6 +23,7 @@ same ``no_log`` masking, warnings, deprecations, failures and tracebacks, which 
 produces; the same parsing of its result. ``-vvv`` says which path a task took.
 """
 
+import multiprocessing
 import os
 import sys
 from collections.abc import Sequence
@@ -32,6 +34,7 @@ from ansible.plugins.action.normal import ActionModule as NormalActionModule
 from ansible.utils.display import Display
 from ansible.vars.clean import remove_internal_keys
 
+from ansible_collections.creatorcloud.platform.plugins.plugin_utils.in_worker import preload_slices
 from ansible_collections.creatorcloud.platform.plugins.plugin_utils.in_worker import run_module
 
 display = Display()
@@ -40,6 +43,12 @@ SWITCH_VARIABLE = "creatorcloud_in_worker"
 SWITCH_ENVIRONMENT = "CREATORCLOUD_IN_WORKER"
 # ansible-core's module metadata is experimental and off by default: every module then uses this profile.
 SERIALIZATION_PROFILE = "legacy"
+
+# The linear and free strategies load a task's action plugin in the controller before they fork its worker:
+# the imports and botocore's data loaded now are inherited by every worker. A worker that imports this
+# itself (another strategy) imports only the module it runs.
+if multiprocessing.parent_process() is None:
+    preload_slices()
 
 
 def switched_off(task_vars, templar):
@@ -51,7 +60,7 @@ def switched_off(task_vars, templar):
     return None
 
 
-class ActionModule(NormalActionModule):
+class InWorkerAction(NormalActionModule):
     """The normal action, with the module run in the worker where that gives the same result."""
 
     def _execute_module(
