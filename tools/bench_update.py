@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """`make bench`: cost of a no-op rolling update (playbooks/update.yml) over a fleet of small creators.
 
-Starts a fresh emulator, writes an inventory of --creators website-only creators (the group
-variables of tests/integration/inventories/fleet), onboards them, serves each through its local
+Starts a fresh emulator, writes an inventory of --creators creators (default $FLEET or 20; the group
+variables of tests/integration/inventories/fleet, with every feature of the collection unless
+--features website), onboards them, serves each through its local
 gateway for the health check, then runs update.yml once per --forks value (waves as wide as
 the forks, so that the forks can work) and measures each run: wall time, time per creator,
 CPU seconds, module calls, AWS read and write calls (from the emulator's call log). Prints JSON and a table.
@@ -11,6 +12,7 @@ CPU seconds, module calls, AWS read and write calls (from the emulator's call lo
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -26,10 +28,25 @@ from creatorcloud_gateway import launcher as gateway_launcher
 FLEET = REPO / "tests/integration/inventories/fleet"
 
 
-def write_inventory(directory, creators):
+# What the fleet's creators have besides the website when they have every feature (as creator1 of
+# inventories/local, with the Stripe stand-in's placeholder keys: no Stripe call happens in a converge).
+EVERY_FEATURE = {
+    "creator_features": ["website", "auth", "live", "chat", "shop", "membership", "donations"],
+    "creator_stripe_secret_key": "sk_test_benchFleetLocalStandInKey0001",
+    "creator_stripe_webhook_secret": "whsec_benchFleetLocalStandInSecret0001",
+    "creator_currency": "eur",
+    "creator_membership_tiers": [{"id": "fan", "name": "Fan", "monthly": 500, "yearly": 5000}],
+    "creator_donation_min": 100,
+    "creator_donation_max": 100000,
+    "creator_chat_blocked_words": ["spoiler"],
+}
+
+
+def write_inventory(directory, creators, features="all"):
     """An inventory of `creators` small creators that shares the fleet inventory's group variables."""
     hosts = "\n".join(f"    bench{number:02d}:" for number in range(1, creators + 1))
-    (directory / "hosts.yml").write_text(f"---\ncreators:\n  hosts:\n{hosts}\n")
+    group_vars = f"  vars: {json.dumps(EVERY_FEATURE)}\n" if features == "all" else ""
+    (directory / "hosts.yml").write_text(f"---\ncreators:\n{group_vars}  hosts:\n{hosts}\n")
     (directory / "group_vars").symlink_to(FLEET / "group_vars")
     (directory / "organization.aws_organizations.yml").symlink_to(FLEET / "organization.aws_organizations.yml")
     return directory
@@ -88,7 +105,8 @@ def table(results):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--creators", type=int, default=20)
+    parser.add_argument("--creators", type=int, default=int(os.environ.get("FLEET", "20")))
+    parser.add_argument("--features", choices=["all", "website"], default="all")
     parser.add_argument("--forks", type=int, nargs="+", default=[5, 10])
     parser.add_argument("--output", help="also write the JSON result to this file")
     args = parser.parse_args(argv)
@@ -96,7 +114,7 @@ def main(argv=None):
     workdir = Path(tempfile.mkdtemp(prefix="creatorcloud-bench-update-"))
     (workdir / "inventory").mkdir()
     (workdir / "gateways").mkdir()
-    inventory = write_inventory(workdir / "inventory", args.creators)
+    inventory = write_inventory(workdir / "inventory", args.creators, args.features)
     hosts = [f"bench{number:02d}" for number in range(1, args.creators + 1)]
     gateways = []
     with fresh_emulator() as (emulator, env):

@@ -40,7 +40,6 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._backend_pac
 from ansible_collections.creatorcloud.platform.plugins.module_utils._backend_package import build_backend_package
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import advice_for
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.tiers import tier_settings
@@ -136,7 +135,7 @@ class Api:
         except FunctionRoleError as e:
             raise ConvergeError(str(e), self.changes.made) from e
         except AnsibleAWSError as e:
-            raise ConvergeError(f"{e.message}: {advice_for(e.exception)}", self.changes.made, e.exception) from e
+            raise self.changes.error_from(e) from e
         return bool(self.changes.made), plan["current"], after
 
     def function_names(self):

@@ -8,8 +8,6 @@ short of every write and predicts the state after. A failing step raises Converg
 what had already changed.
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_admins import ensure_admins
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_admins import read_admins
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_client import client_view
@@ -25,8 +23,6 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_pool i
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_pool import pool_view
 from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_pool import read_pool
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import advice_for
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_tags
 
@@ -85,11 +81,9 @@ class Auth:
 
     def converge(self):
         """Plan, and apply unless in check mode. Returns (changed, before, after) in the shape of describe()."""
-        try:
+        with self.changes.reporting_failures():
             current = self.read()
             after = self.apply(current)
-        except AnsibleAWSError as e:
-            raise ConvergeError(f"{e.message}: {advice_for(e.exception)}", self.changes.made, e.exception) from e
         return bool(self.changes.made), current, after
 
     def read(self):

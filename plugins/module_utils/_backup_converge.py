@@ -9,8 +9,6 @@ and a vault is never deleted: it holds the backups) fails the run before anythin
 steps run in dependency order: the role and vault before the plan and selection that name them.
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-
 from ansible_collections.creatorcloud.platform.plugins.module_utils import awsbackup
 from ansible_collections.creatorcloud.platform.plugins.module_utils._backup_role import backup_role_name
 from ansible_collections.creatorcloud.platform.plugins.module_utils._backup_role import ensure_backup_role
@@ -25,8 +23,6 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._private_buc
 from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import ensure_expiring_bucket
 from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import read_expiring_bucket
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import advice_for
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import BACKUP_TAG
@@ -195,12 +191,10 @@ class Backup:
 
     def converge(self):
         """Plan, and apply unless in check mode. Returns (changed, before, after, fixed)."""
-        try:
+        with self.changes.reporting_failures():
             current = self.read()
             self.check_plan(current)
             after, fixed = self.apply(current)
-        except AnsibleAWSError as e:
-            raise ConvergeError(f"{e.message}: {advice_for(e.exception)}", self.changes.made, e.exception) from e
         return bool(self.changes.made), current, after, fixed
 
     def read(self):

@@ -11,16 +11,12 @@ ConvergeError with what had already changed.
 
 import functools
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-
 from ansible_collections.creatorcloud.platform.plugins.module_utils import ivschat
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import ensure_log_group
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import function_arn
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import log_group_arn
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import read_log_groups
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import advice_for
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import CREATOR_TAG
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import NAME_PREFIX
@@ -107,11 +103,9 @@ class Chat:
 
     def converge(self):
         """Plan, and apply unless in check mode. Returns (changed, before, after) in the shape of describe()."""
-        try:
+        with self.changes.reporting_failures():
             current = self.read()
             after = self.apply(current)
-        except AnsibleAWSError as e:
-            raise ConvergeError(f"{e.message}: {advice_for(e.exception)}", self.changes.made, e.exception) from e
         return bool(self.changes.made), current, after
 
     def read(self):

@@ -12,13 +12,10 @@ tags and gets the alias, instead of a second key being made.
 import functools
 import json
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import kms
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import advice_for
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import COMPONENT_TAG
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import CREATOR_TAG
@@ -124,11 +121,9 @@ class CreatorKey:
 
     def converge(self):
         """Plan, and apply unless in check mode. Returns (changed, before, after)."""
-        try:
+        with self.changes.reporting_failures():
             current = read_key(self.client, self.alias)
             after = self._apply(current)
-        except AnsibleAWSError as e:
-            raise ConvergeError(f"{e.message}: {advice_for(e.exception)}", self.changes.made, e.exception) from e
         return bool(self.changes.made), describe_key(current, self.alias), describe_key(after, self.alias)
 
     def _apply(self, current):

@@ -66,8 +66,9 @@ class LiveStreaming:
 
     def converge(self):
         """Read, plan and apply; returns (changed, state before, state after)."""
-        current = self.read()
-        after = self.apply(current)
+        with self.changes.reporting_failures():
+            current = self.read()
+            after = self.apply(current)
         return bool(self.changes.made), current, after
 
     def read(self):

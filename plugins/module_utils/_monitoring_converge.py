@@ -11,8 +11,6 @@ after. A failing step raises ConvergeError with what had already changed.
 
 import functools
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-
 from ansible_collections.creatorcloud.platform.plugins.module_utils import sns
 from ansible_collections.creatorcloud.platform.plugins.module_utils._monitoring_alarms import AlarmSet
 from ansible_collections.creatorcloud.platform.plugins.module_utils._monitoring_alarms import alarm_view
@@ -24,8 +22,6 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._monitoring_
 from ansible_collections.creatorcloud.platform.plugins.module_utils._monitoring_dashboard import ensure_dashboard
 from ansible_collections.creatorcloud.platform.plugins.module_utils._monitoring_dashboard import read_dashboard
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import advice_for
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import GLOBAL_REGION
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
@@ -115,11 +111,9 @@ class Monitoring:
 
     def converge(self):
         """Plan, and apply unless in check mode. Returns (changed, before, after) in the shape of describe()."""
-        try:
+        with self.changes.reporting_failures():
             current = self.read()
             after = self.apply(current)
-        except AnsibleAWSError as e:
-            raise ConvergeError(f"{e.message}: {advice_for(e.exception)}", self.changes.made, e.exception) from e
         return bool(self.changes.made), current, after
 
     def scopes(self):

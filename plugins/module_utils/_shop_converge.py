@@ -120,8 +120,9 @@ class StripeKeys:
 
     def converge(self):
         """Read, plan and apply; returns (changed, state before, state after)."""
-        current = read_secret(self.client, self.name, self.content)
-        after = self.apply(current)
+        with self.changes.reporting_failures():
+            current = read_secret(self.client, self.name, self.content)
+            after = self.apply(current)
         return bool(self.changes.made), describe(current), after
 
     def apply(self, current):

@@ -11,14 +11,11 @@ or bucket fails the run before any backup is taken. The waits are bounded.
 
 import time
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import dynamodb
 from ansible_collections.creatorcloud.platform.plugins.module_utils import s3
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import advice_for
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
 
 TIMESTAMP_FORMAT = "%Y%m%dT%H%M%SZ"
@@ -117,14 +114,12 @@ class TableBackups:
     def run(self, now):
         """Plan, then (unless in check mode) back up, export and wait. Returns {logical name: report}."""
         timestamp = backup_timestamp(now)
-        try:
+        with self.changes.reporting_failures():
             plan = self._plan(timestamp)
             for logical_name, item in plan.items():
                 self._back_up(logical_name, item)
             if not self.changes.check_mode:
                 self._wait_for_all(plan)
-        except AnsibleAWSError as e:
-            raise ConvergeError(f"{e.message}: {advice_for(e.exception)}", self.changes.made, e.exception) from e
         return plan
 
     def _plan(self, timestamp):

@@ -19,7 +19,6 @@ import json
 import re
 import time
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import dynamodb
@@ -32,8 +31,6 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._tables impo
 from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import table_active
 from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import wait_for_table
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import advice_for
 
 RESTORE_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 BACKUP_ARN_PATTERN = re.compile(
@@ -177,7 +174,7 @@ class TableRestore:
 
     def run(self):
         """Plan, and unless in check mode restore, bring to standard, verify, switch. Returns the report."""
-        try:
+        with self.changes.reporting_failures():
             active = read_active_tables(self.ssm_client, self.creator)
             report = self._plan(active)
             if not self.changes.check_mode:
@@ -186,8 +183,6 @@ class TableRestore:
                 self._verify(report)
                 self._switch(active, report)
             self._delete_replaced(report)
-        except AnsibleAWSError as e:
-            raise ConvergeError(f"{e.message}: {advice_for(e.exception)}", self.changes.made, e.exception) from e
         return report
 
     def _plan(self, active):

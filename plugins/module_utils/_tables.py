@@ -22,13 +22,10 @@ import json
 import re
 import time
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-
 from ansible_collections.creatorcloud.platform.plugins.module_utils import dynamodb
 from ansible_collections.creatorcloud.platform.plugins.module_utils import ssm
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import advice_for
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
@@ -372,7 +369,7 @@ class Tables:
 
     def converge(self):
         """Plan, and apply unless in check mode. Returns (changed, before, after, unmanaged)."""
-        try:
+        with self.changes.reporting_failures():
             current = {
                 spec["name"]: read_table(self.client, self.name_of(spec["name"])) for spec in self.desired["tables"]
             }
@@ -383,8 +380,6 @@ class Tables:
                 if table:
                     self._remove_table(table)
             unmanaged = self._unmanaged_tables()
-        except AnsibleAWSError as e:
-            raise ConvergeError(f"{e.message}: {advice_for(e.exception)}", self.changes.made, e.exception) from e
         before = {name: describe_table(table) for name, table in {**current, **absent}.items() if table}
         return bool(self.changes.made), before, {name: describe_table(t) for name, t in after.items()}, unmanaged
 

@@ -11,8 +11,6 @@ with what had already changed.
 
 import time
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-
 from ansible_collections.creatorcloud.platform.plugins.module_utils import route53
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_bucket import ensure_bucket
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_bucket import ensure_bucket_policy
@@ -47,8 +45,6 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._website_zon
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_zone import fqdn
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_zone import read_zone
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import advice_for
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import site_bucket_name
 from ansible_collections.creatorcloud.platform.plugins.module_utils.tiers import tier_settings
@@ -161,11 +157,9 @@ class Website:
 
     def converge(self):
         """Plan, and apply unless in check mode. Returns (changed, before, after) in the shape of describe()."""
-        try:
+        with self.changes.reporting_failures():
             current = self.read()
             after = self.apply(current)
-        except AnsibleAWSError as e:
-            raise ConvergeError(f"{e.message}: {advice_for(e.exception)}", self.changes.made, e.exception) from e
         managed = record_values(self._zone_records)
         current["records"] = {key: managed[key] for key in after["records"] if key in managed}
         return bool(self.changes.made), current, after

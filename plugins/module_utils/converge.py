@@ -8,6 +8,8 @@ otherwise it makes it and records it once AWS accepted it. A refused call raises
 already changed, so the operator knows, and the next run finishes the rest.
 """
 
+import contextlib
+
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils._creator_account import plan_tags
@@ -77,6 +79,18 @@ class Changes:
     def fail(self, message):
         """Stop the run with `message`, reporting what was already changed."""
         raise ConvergeError(message, self.made)
+
+    def error_from(self, error):
+        """The ConvergeError of a failed AWS call (a read, or a write outside :meth:`make`): advice and changes."""
+        return ConvergeError(f"{error.message}: {advice_for(error.exception)}", self.made, error.exception)
+
+    @contextlib.contextmanager
+    def reporting_failures(self):
+        """A slice's read, plan and apply: an AWS error in them fails naming what the run had already changed."""
+        try:
+            yield
+        except AnsibleAWSError as e:
+            raise self.error_from(e) from e
 
 
 def tags_after(current, to_set, to_remove):
