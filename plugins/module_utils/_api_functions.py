@@ -15,8 +15,8 @@ import re
 from ansible_collections.creatorcloud.platform.plugins.module_utils import awslambda
 from ansible_collections.creatorcloud.platform.plugins.module_utils import logs
 from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import KMS_KEY_ARN
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import ensure_tags
 
 RUNTIME = "python3.12"
 ARCHITECTURES = ["arm64"]

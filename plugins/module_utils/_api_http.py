@@ -16,11 +16,11 @@ import re
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import apigatewayv2
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import CREATOR_TAG
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.tiers import tier_settings
 
 COMPONENT = "api"

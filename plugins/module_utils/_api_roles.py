@@ -14,9 +14,9 @@ import functools
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import iam
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import ensure_tags
 
 COMPONENT = "api"
 ROLE_PATH = "/creatorcloud/"

@@ -23,12 +23,12 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._private_buc
 from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import ensure_expiring_bucket
 from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import read_expiring_bucket
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import BACKUP_TAG
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import NAME_PREFIX
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import backup_bucket_name
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import ensure_tags
 
 COMPONENT = "backup"
 # AWS Backup: a selection name has at most 50 characters; retention at most 100 years.

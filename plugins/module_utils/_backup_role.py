@@ -15,8 +15,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 from ansible_collections.creatorcloud.platform.plugins.module_utils import iam
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_roles import ROLE_PATH
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_roles import role_arn
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import ensure_tags
 
 BACKUP_PRINCIPAL = "backup.amazonaws.com"
 # AWS's own policies for AWS Backup: DynamoDB and the other services, and S3, which has its own pair.

@@ -17,11 +17,11 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functio
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import log_group_arn
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import read_log_groups
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import CREATOR_TAG
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import NAME_PREFIX
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import ensure_tags
 
 COMPONENT = "chat"
 # A room whose review handler fails or times out rejects the message rather than publishing it unreviewed.

@@ -3,20 +3,22 @@
 """Converge a creator's member account: find or create it, place it in its OU path, tag it.
 
 Private to the creator_account module. The plan reads everything and decides every
-action; check mode stops after the plan, a real run applies it in order. A failing step
-raises :class:`CreatorAccountError` with what had already changed.
+action; check mode stops after the plan, a real run applies it in order, each write through
+:class:`Changes`. A failing step raises :class:`CreatorAccountError` with what had already changed.
 """
 
 import time
-
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import organizations as orgs
 from ansible_collections.creatorcloud.platform.plugins.module_utils._organizational_units import ensure_ou_path
 from ansible_collections.creatorcloud.platform.plugins.module_utils._organizational_units import path_of
 from ansible_collections.creatorcloud.platform.plugins.module_utils._organizational_units import read_ou_path
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_role_arn
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import CREATOR_TAG
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import plan_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_after
 
 POLL_SECONDS = 5
 
@@ -31,20 +33,8 @@ CREATE_FAILURE_ADVICE = {
 }
 
 
-class CreatorAccountError(Exception):
-    """A step failed; `changes` lists what the run had already changed."""
-
-    def __init__(self, message, changes, exception=None):
-        super().__init__(message)
-        self.message = message
-        self.changes = list(changes)
-        self.exception = exception
-
-
-def plan_tags(current, desired, purge_tags):
-    """Tags to set and keys to remove, leaving `aws:` tags alone."""
-    to_set, to_remove = compare_aws_tags(current, desired, purge_tags=purge_tags)
-    return to_set, sorted(to_remove)
+class CreatorAccountError(ConvergeError):
+    """A step of the account failed; `changes` lists what the run had already changed."""
 
 
 def desired_tags(creator, tags):
@@ -78,13 +68,17 @@ class CreatorAccount:
         self.client = client
         self.desired = desired
         self.check_mode = check_mode
-        self.changes = []
+        self.changes = Changes(check_mode)
         self.warnings = []
         self._sleep = sleep
         self._clock = clock
 
     def converge(self):
         """Plan, and apply unless in check mode. Returns (changed, before, after)."""
+        with self.changes.reporting_failures():
+            return self._converge()
+
+    def _converge(self):
         tags = desired_tags(self.desired["creator"], self.desired["tags"])
         account = orgs.find_account_by_email(self.client, self.desired["email"])
         ou_path = read_ou_path(self.client, self.desired["ou_path"])
@@ -98,7 +92,7 @@ class CreatorAccount:
             before = describe_for_result(account, current_path, current_parent, current_tags, self.desired["role_name"])
             self._warn_on_name(account)
 
-        target_ou_id = ou_path.leaf_id or self._step(ensure_ou_path, ou_path, self.check_mode, self.changes.append)
+        target_ou_id = ou_path.leaf_id or ensure_ou_path(self.client, ou_path, self.changes)
         if account is None:
             account = self._create_account(tags)
             current_tags = tags  # CreateAccount sets them
@@ -109,7 +103,7 @@ class CreatorAccount:
         after = describe_for_result(
             account, ou_path.path, target_ou_id, self._tags_after(current_tags, tags), self.desired["role_name"]
         )
-        return bool(self.changes), before, after
+        return bool(self.changes.made), before, after
 
     def _refuse_foreign_account(self, account, tags):
         owner = tags.get(CREATOR_TAG)
@@ -117,7 +111,7 @@ class CreatorAccount:
             raise CreatorAccountError(
                 f"account {account['Id']} with e-mail {self.desired['email']} belongs to creator {owner!r}, "
                 f"not {self.desired['creator']!r}; give each creator its own e-mail address",
-                self.changes,
+                self.changes.made,
             )
 
     def _warn_on_name(self, account):
@@ -129,14 +123,17 @@ class CreatorAccount:
 
     def _create_account(self, tags):
         email, name = self.desired["email"], self.desired["account_name"]
-        self.changes.append(f"created account {name} <{email}>")
+        account_id = self.changes.make(f"create account {name} <{email}>", self._created_account_id, email, name, tags)
         if self.check_mode:
             return {"Name": name, "Email": email, "Status": "ACTIVE"}
+        return orgs.describe_account(self.client, account_id)
+
+    def _created_account_id(self, email, name, tags):
+        """Start the account's creation, or find it started by an interrupted run, and wait until it is done."""
         status = self._pending_request(name) or self._step(
             orgs.create_account, email, name, self.desired["role_name"], tags
         )
-        account_id = self._wait_for_account(status)
-        return orgs.describe_account(self.client, account_id)
+        return self._wait_for_account(status)
 
     def _pending_request(self, name):
         """A creation of this account still in progress from an interrupted run."""
@@ -150,7 +147,8 @@ class CreatorAccount:
                 raise CreatorAccountError(
                     f"account creation {status['Id']} for {self.desired['email']} was still in progress after "
                     f"{self.desired['wait_timeout']} seconds; run again to go on waiting for it",
-                    self.changes,
+                    self.changes.made
+                    + [f"started creating account {self.desired['account_name']} <{self.desired['email']}>"],
                 )
             self._sleep(POLL_SECONDS)
             status = self._step(orgs.describe_create_account_status, status["Id"])
@@ -158,33 +156,29 @@ class CreatorAccount:
             reason = status.get("FailureReason", "UNKNOWN")
             advice = CREATE_FAILURE_ADVICE.get(reason, "see the AWS Organizations console for details")
             raise CreatorAccountError(
-                f"AWS could not create the account for {self.desired['email']}: {reason}: {advice}", self.changes[:-1]
+                f"AWS could not create the account for {self.desired['email']}: {reason}: {advice}", self.changes.made
             )
         return status["AccountId"]
 
+    # In check mode a planned account has no id yet: .get, as the calls are not made.
     def _move(self, account, source_id, target_id, ou_path):
-        self.changes.append(f"moved account into organizational unit {ou_path}")
-        if not self.check_mode:
-            self._step(orgs.move_account, account["Id"], source_id, target_id)
+        description = f"move account into organizational unit {ou_path}"
+        self.changes.make(description, self._step, orgs.move_account, account.get("Id"), source_id, target_id)
 
     def _tag(self, account, current, desired):
         to_set, to_remove = plan_tags(current, desired, self.desired["purge_tags"])
         if to_set:
-            self.changes.append(f"tagged account: set {', '.join(sorted(to_set))}")
-            if not self.check_mode:
-                self._step(orgs.tag_resource, account["Id"], to_set)
+            description = f"tag account: set {', '.join(sorted(to_set))}"
+            self.changes.make(description, self._step, orgs.tag_resource, account.get("Id"), to_set)
         if to_remove:
-            self.changes.append(f"tagged account: removed {', '.join(to_remove)}")
-            if not self.check_mode:
-                self._step(orgs.untag_resource, account["Id"], to_remove)
+            description = f"tag account: remove {', '.join(to_remove)}"
+            self.changes.make(description, self._step, orgs.untag_resource, account.get("Id"), to_remove)
 
     def _tags_after(self, current, desired):
-        to_set, to_remove = plan_tags(current, desired, self.desired["purge_tags"])
-        after = {key: value for key, value in current.items() if key not in to_remove}
-        after.update(to_set)
-        return after
+        return tags_after(current, *plan_tags(current, desired, self.desired["purge_tags"]))
 
     def _step(self, call, *args):
+        """`call(client, *args)`; a refused call fails with the reason AWS Organizations gave and what to do."""
         try:
             return call(self.client, *args)
         except orgs.AnsibleOrganizationsError as e:
@@ -194,7 +188,7 @@ class CreatorAccount:
                 message += ": " + CREATE_FAILURE_ADVICE["ACCOUNT_LIMIT_EXCEEDED"]
             elif reason:
                 message += f": {reason}"
-            raise CreatorAccountError(message, self.changes[:-1], exception=e.exception) from e
+            raise CreatorAccountError(message, self.changes.made, exception=e.exception) from e
 
 
 def _constraint_reason(exception):

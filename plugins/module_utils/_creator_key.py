@@ -16,11 +16,11 @@ from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_p
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import kms
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import COMPONENT_TAG
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import CREATOR_TAG
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import kms_alias
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import ensure_tags
 
 COMPONENT = "kms"
 USABLE_STATES = ("Enabled", "Disabled", "PendingDeletion")

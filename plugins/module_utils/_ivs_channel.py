@@ -7,7 +7,7 @@ differ are sent in one UpdateChannel.
 """
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import ivs
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import ensure_tags
 
 # What the result and the diff show of a channel.
 SHOWN = ("arn", "name", "type", "latencyMode", "authorized", "recordingConfigurationArn", "playbackUrl", "tags")

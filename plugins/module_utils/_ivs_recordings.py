@@ -12,8 +12,8 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._private_buc
 from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import ensure_expiring_bucket
 from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import expiry_days
 from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import read_expiring_bucket
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import ensure_tags
 
 LIFECYCLE_RULE_ID = "expire-recordings"
 # The backup module turns versioning on for every bucket of the creator; an expired recording then becomes a

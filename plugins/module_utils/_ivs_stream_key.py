@@ -13,7 +13,7 @@ import json
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import ivs
 from ansible_collections.creatorcloud.platform.plugins.module_utils import secretsmanager
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import ensure_tags
 
 # The members of the secret that say which key it holds; "stream_key" (the value) is never kept.
 RECORD_KEYS = ("stream_key_arn", "channel_arn", "ingest_server")

@@ -10,10 +10,10 @@ function, table or distribution is gone) is deleted: alarms hold no fan data.
 import functools
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import cloudwatch
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import CREATOR_TAG
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import ensure_tags
 
 PERIOD = 300
 # Alarm only on what happened: no traffic is not an outage.

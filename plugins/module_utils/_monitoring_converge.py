@@ -22,10 +22,10 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._monitoring_
 from ansible_collections.creatorcloud.platform.plugins.module_utils._monitoring_dashboard import ensure_dashboard
 from ansible_collections.creatorcloud.platform.plugins.module_utils._monitoring_dashboard import read_dashboard
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import GLOBAL_REGION
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.tiers import tier_settings
 
 COMPONENT = "monitoring"

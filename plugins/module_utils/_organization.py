@@ -20,18 +20,17 @@ def _describe(organization, root_id, ou_ids):
     }
 
 
-def ensure_organization(client, ou_paths, check_mode, record):
-    """Ensure the organization (all features) and every OU path; returns (before, after)."""
+def ensure_organization(client, ou_paths, changes):
+    """Ensure the organization (all features) and every OU path through `changes`; returns (before, after)."""
     paths = ["/".join(ou_path_names(path)) for path in ou_paths]
     organization = orgs.find_organization(client)
     created = organization is None
     if created:
-        record("created the organization with all features")
-        if check_mode:
+        organization = changes.make("create the organization with all features", orgs.create_organization, client)
+        if changes.check_mode:
             for path in paths:
-                record(f"created organizational unit {path}")
+                changes.make(f"create organizational unit {path}", None)
             return {}, _describe({"FeatureSet": "ALL"}, None, dict.fromkeys(paths))
-        organization = orgs.create_organization(client)
     elif organization.get("FeatureSet") != "ALL":
         raise orgs.AnsibleOrganizationsError(
             message=f"organization {organization['Id']} has only consolidated billing; enable all features "
@@ -43,6 +42,6 @@ def ensure_organization(client, ou_paths, check_mode, record):
         ou_path = read_ou_path(client, path, root_id)
         if ou_path.leaf_id:
             before_ou_ids[path] = ou_path.leaf_id
-        after_ou_ids[path] = ou_path.leaf_id or ensure_ou_path(client, ou_path, check_mode, record)
+        after_ou_ids[path] = ou_path.leaf_id or ensure_ou_path(client, ou_path, changes)
     before = {} if created else _describe(organization, root_id, before_ou_ids)
     return before, _describe(organization, root_id, after_ou_ids)

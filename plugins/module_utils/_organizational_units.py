@@ -47,20 +47,16 @@ def read_ou_path(client, path, root_id=None):
     return OUPath(path, root_id, found, [])
 
 
-def ensure_ou_path(client, ou_path, check_mode, record):
-    """Create the missing OUs of a path from the top down; returns the leaf id (None in check mode).
-
-    `record(change)` is called before each create, so a failure knows what was already done.
-    """
+def ensure_ou_path(client, ou_path, changes):
+    """Create the missing OUs of a path, top down, through `changes`; returns the leaf id (None in check mode)."""
     parent_id = ou_path.found[-1][1] if ou_path.found else ou_path.root_id
     names = [name for name, unused_id in ou_path.found]
     for name in ou_path.missing:
         names.append(name)
-        record(f"created organizational unit {'/'.join(names)}")
-        if check_mode:
-            parent_id = None
-            continue
-        parent_id = orgs.create_organizational_unit(client, parent_id, name)["Id"]
+        created = changes.make(
+            f"create organizational unit {'/'.join(names)}", orgs.create_organizational_unit, client, parent_id, name
+        )
+        parent_id = created["Id"] if created else None
     return parent_id
 
 

@@ -12,9 +12,9 @@ import re
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import s3
-from ansible_collections.creatorcloud.platform.plugins.module_utils._creator_account import plan_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import tags_after
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import plan_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_after
 
 PUBLIC_ACCESS_BLOCK = {
     "BlockPublicAcls": True,

@@ -13,11 +13,11 @@ import json
 import re
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import secretsmanager
-from ansible_collections.creatorcloud.platform.plugins.module_utils._creator_account import plan_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils._ivs_stream_key import ensure_secret_settings
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import tags_after
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import plan_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_after
 
 COMPONENT = "shop"
 # Stripe's secret keys (standard and restricted, test or live mode) and webhook signing secrets.

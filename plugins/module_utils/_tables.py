@@ -26,10 +26,10 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils import dynam
 from ansible_collections.creatorcloud.platform.plugins.module_utils import ssm
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.tiers import tier_settings
 
 COMPONENT = "tables"

@@ -11,7 +11,7 @@ import functools
 import hashlib
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import acm
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import ensure_tags
 
 USABLE_STATUSES = ("ISSUED", "PENDING_VALIDATION")
 FAILED_STATUSES = ("FAILED", "VALIDATION_TIMED_OUT", "REVOKED", "EXPIRED", "INACTIVE")

@@ -13,10 +13,10 @@ import functools
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import cloudfront
 from ansible_collections.creatorcloud.platform.plugins.module_utils._website_certificate import certificate_names
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import distribution_caller_reference
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import ensure_tags
 
 # AWS's managed cache policy CachingOptimized: cache by path, gzip and brotli, no cookies or query strings.
 CACHING_OPTIMIZED_POLICY_ID = "658327ea-f89d-4fab-a63d-7e88639e58f6"

@@ -10,9 +10,9 @@ import time
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import route53
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ensure_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import CREATOR_TAG
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import ensure_tags
 
 
 def fqdn(name):

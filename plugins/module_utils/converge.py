@@ -1,6 +1,6 @@
 # Copyright: Contributors to the CreatorCloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What every slice converge shares: the change log, step failures, tags.
+"""What every slice converge shares: the change log, step failures, comparisons.
 
 Every write goes through :meth:`Changes.make`: in check mode it only records the change,
 otherwise it makes it and records it once AWS accepted it. A refused call raises
@@ -11,8 +11,6 @@ already changed, so the operator knows, and the next run finishes the rest.
 import contextlib
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-
-from ansible_collections.creatorcloud.platform.plugins.module_utils._creator_account import plan_tags
 
 RUN_AGAIN = "fix the cause and run again: the next run finishes what is left"
 ADVICE = {
@@ -91,26 +89,6 @@ class Changes:
             yield
         except AnsibleAWSError as e:
             raise self.error_from(e) from e
-
-
-def tags_after(current, to_set, to_remove):
-    """The tags once `to_set` is set and `to_remove` removed."""
-    after = {key: value for key, value in current.items() if key not in to_remove}
-    after.update(to_set)
-    return after
-
-
-def ensure_tags(changes, what, current, desired, purge_tags, tag, untag):
-    """Set and remove tags through `tag(client, to_set)` and `untag(client, keys)`; returns the tags after.
-
-    `tag` and `untag` are service wrappers with their client and resource already bound.
-    """
-    to_set, to_remove = plan_tags(current, desired, purge_tags)
-    if to_set:
-        changes.make(f"tag {what}: set {', '.join(sorted(to_set))}", tag, to_set)
-    if to_remove:
-        changes.make(f"tag {what}: remove {', '.join(to_remove)}", untag, to_remove)
-    return tags_after(current, to_set, to_remove)
 
 
 def identity(item):

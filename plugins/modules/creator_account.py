@@ -124,12 +124,10 @@ changes:
   returned: always
   type: list
   elements: str
-  sample: ["created organizational unit creators/eu", "created account Creator One <aws+creator1@agency.example>"]
+  sample: ["create organizational unit creators/eu", "create account Creator One <aws+creator1@agency.example>"]
 """
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils import organizations as orgs
 from ansible_collections.creatorcloud.platform.plugins.module_utils._creator_account import CreatorAccount
-from ansible_collections.creatorcloud.platform.plugins.module_utils._creator_account import CreatorAccountError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import account_name_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import email_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import ou_path_error
@@ -174,15 +172,10 @@ def main():
 
     client = module.client("organizations", region="us-east-1")
     converge = CreatorAccount(client, params, module.check_mode)
-    try:
-        changed, before, after = converge.converge()
-    except (CreatorAccountError, orgs.AnsibleOrganizationsError) as e:
-        changes = getattr(e, "changes", converge.changes)
-        module.fail_converge(f"creator {params['creator']}", e.message, changes, e.exception)
-
+    changed, before, after = module.run_converge(f"creator {params['creator']}", converge.converge)
     for warning in converge.warnings:
         module.warn(warning)
-    module.exit_json(changed=changed, account=after, changes=converge.changes, diff=dict(before=before, after=after))
+    module.exit_converged(converge.changes, changed, before, after, account=after)
 
 
 if __name__ == "__main__":

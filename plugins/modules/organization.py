@@ -66,8 +66,8 @@ changes:
   elements: str
 """
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils import organizations as orgs
 from ansible_collections.creatorcloud.platform.plugins.module_utils._organization import ensure_organization
+from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import ou_path_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
 
@@ -81,12 +81,14 @@ def main():
         module.fail_json(msg="; ".join(errors), errors=errors)
 
     client = module.client("organizations", region="us-east-1")
-    changes = []
-    try:
-        before, after = ensure_organization(client, module.params["ou_paths"], module.check_mode, changes.append)
-    except orgs.AnsibleOrganizationsError as e:
-        module.fail_converge("organization", e.message, changes[:-1], e.exception)
-    module.exit_json(changed=bool(changes), organization=after, changes=changes, diff=dict(before=before, after=after))
+    changes = Changes(module.check_mode)
+
+    def converge():
+        with changes.reporting_failures():
+            return ensure_organization(client, module.params["ou_paths"], changes)
+
+    before, after = module.run_converge("organization", converge)
+    module.exit_converged(changes, bool(changes.made), before, after, organization=after)
 
 
 if __name__ == "__main__":

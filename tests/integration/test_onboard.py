@@ -35,8 +35,8 @@ def test_check_mode_on_a_new_creator_plans_the_account_and_writes_nothing(organi
     [result] = run.results("creator1", action="creatorcloud.platform.creator_account")
     assert result["changed"] is True
     assert result["changes"] == [
-        "created account Creator One <aws+creator1@agency.example>",
-        "moved account into organizational unit creators/eu",
+        "create account Creator One <aws+creator1@agency.example>",
+        "move account into organizational unit creators/eu",
     ]
     assert result["diff"]["before"] == {}
     assert result["diff"]["after"]["ou_path"] == "creators/eu"
@@ -98,10 +98,10 @@ def test_a_changed_ou_path_and_tags_move_and_retag_exactly_that_account(organiza
     assert run.returncode == 0, run.stderr
     [result] = run.results("creator1", action="creatorcloud.platform.creator_account")
     assert result["changes"] == [
-        "created organizational unit creators/eu/vip",
-        "moved account into organizational unit creators/eu/vip",
-        "tagged account: set tier",
-        "tagged account: removed cost-center",
+        "create organizational unit creators/eu/vip",
+        "move account into organizational unit creators/eu/vip",
+        "tag account: set tier",
+        "tag account: remove cost-center",
     ]
     assert result["diff"]["before"]["ou_path"] == "creators/eu"
     assert result["diff"]["after"]["ou_path"] == "creators/eu/vip"
@@ -133,4 +133,4 @@ def test_onboard_runs_by_its_collection_name(organization, run_playbook):
 
     assert run.returncode == 0, run.stderr
     [result] = run.results("creator2", action="creatorcloud.platform.creator_account")
-    assert result["changes"][0] == "created account Creator Two <aws+creator2@agency.example>"
+    assert result["changes"][0] == "create account Creator Two <aws+creator2@agency.example>"

@@ -152,3 +152,26 @@ def test_throttling_is_retried(client, stub, monkeypatch):
 
     assert changed is False
     assert before == after
+
+
+def test_a_refused_tag_after_a_move_reports_the_move(client, stub):
+    """The move was made: the failure lists it, and only it (the old list dropped its last entry)."""
+    stub.add_response(
+        "list_accounts",
+        {"Accounts": [{"Id": "111122223333", "Email": DESIRED["email"], "Name": "Creator One", "Status": "ACTIVE"}]},
+    )
+    stub.add_response("list_roots", {"Roots": [{"Id": ROOT}]})
+    stub.add_response("list_organizational_units_for_parent", {"OrganizationalUnits": [{"Id": OU, "Name": "creators"}]})
+    stub.add_response("list_tags_for_resource", {"Tags": [{"Key": "creatorcloud:creator", "Value": "creator1"}]})
+    stub.add_response("list_parents", {"Parents": [{"Id": ROOT, "Type": "ROOT"}]})
+    stub.add_response(
+        "move_account", {}, {"AccountId": "111122223333", "SourceParentId": ROOT, "DestinationParentId": OU}
+    )
+    stub.add_client_error("tag_resource", "AccessDeniedException", "not allowed")
+
+    with pytest.raises(CreatorAccountError) as error:
+        converge(client, tags={"tier": "small"})
+
+    assert error.value.changes == ["move account into organizational unit creators"]
+    assert error.value.message == "Failed to tag the account"
+    assert error.value.exception.response["Error"]["Message"] == "not allowed"  # the module's failure shows it
