@@ -18,7 +18,7 @@ PYTEST_WORKERS ?= 2
 # Workers of the integration tests (CI: 2 cores; the run used 1.3 cores on average, so 3 may pay off: not yet measured).
 INTEGRATION_WORKERS ?= 2
 
-.PHONY: venv node demo test unit backend integration emulator-tests e2e browser lint ruff ansible-lint sanity molecule bench \
+.PHONY: venv node demo test unit backend integration emulator-tests e2e browser lint ruff ansible-lint sanity molecule galaxy-importer bench \
 	ffmpeg aws-up aws-down serve gateway-down live-stream mail stripe-up stripe-down stripe-tests clean
 
 venv: $(VENV)/.installed
@@ -82,7 +82,7 @@ demo: venv node aws-up
 	@echo
 	@echo "creator1's site: $$($(GATEWAY) url --creator creator1)"
 
-test: lint unit backend emulator-tests stripe-tests integration e2e sanity molecule
+test: lint unit backend emulator-tests stripe-tests integration e2e sanity molecule galaxy-importer
 
 lint: ruff ansible-lint
 
@@ -124,6 +124,10 @@ sanity: venv
 
 molecule: venv node
 	bash tools/molecule.sh
+
+# Galaxy's import checks on the built collection, in their own venv (.venv-galaxy, requirements-galaxy.txt).
+galaxy-importer: venv
+	bash tools/galaxy_importer.sh
 
 bench: venv node
 	$(PY) tools/bench.py --playbook playbooks/onboard.yml --inventory inventories/local

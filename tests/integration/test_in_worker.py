@@ -141,3 +141,15 @@ def test_the_variable_turns_it_off_too(tabled, aws, run_playbook, tmp_path):
     assert "creatorcloud.platform.tables runs in a module process: creatorcloud_in_worker is false" in log.read_text()
     assert "creatorcloud.platform.tables runs in the worker" not in log.read_text()
     assert aws.calls()["writes"] == 0
+
+
+def test_a_warning_is_the_same_on_both_paths(tabled, both_paths):
+    renamed = json.dumps({"creator_display_name": "Creator Renamed"})
+    outcomes = both_paths("in-worker-tabled", TABLES, "creatorcloud.platform.creator_account", "-e", renamed)
+    (worker_run, worker, worker_writes, _worker_log), (process_run, process, process_writes, _process_log) = (
+        outcomes.values()
+    )
+    assert worker_run.returncode == process_run.returncode == 0
+    assert worker_writes == process_writes == []
+    assert worker[0]["warnings"] == process[0]["warnings"]
+    assert "AWS Organizations cannot rename an account" in worker[0]["warnings"][0]
