@@ -114,7 +114,8 @@ def timed_run(playbook, args, inventory, env, emulator):
     wall = time.monotonic() - started
     cpu, emulator_cpu = children_cpu_seconds() - cpu, process_cpu_seconds(emulator.pid) - emulator_cpu
     if completed.returncode != 0:
-        raise SystemExit(f"{playbook} {' '.join(args)} failed:\n{completed.stderr}")
+        failures = {host: completed.failure_messages(host) for host in completed.stats if completed.failed(host)}
+        raise SystemExit(f"{playbook} {' '.join(args)} failed: {failures}\n{completed.stderr}")
     return completed, wall, cpu, emulator_cpu
 
 

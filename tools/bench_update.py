@@ -39,15 +39,20 @@ EVERY_FEATURE = {
     "creator_donation_min": 100,
     "creator_donation_max": 100000,
     "creator_chat_blocked_words": ["spoiler"],
+    # The health check asks the creator's local gateway for the API too, as inventories/local does.
+    "health_check_api_origin": "{{ health_check_site_origin }}",
 }
 
 
 def write_inventory(directory, creators, features="all"):
-    """An inventory of `creators` small creators that shares the fleet inventory's group variables."""
+    """An inventory of `creators` small creators with the fleet inventory's group variables and `features`."""
     hosts = "\n".join(f"    bench{number:02d}:" for number in range(1, creators + 1))
-    group_vars = f"  vars: {json.dumps(EVERY_FEATURE)}\n" if features == "all" else ""
-    (directory / "hosts.yml").write_text(f"---\ncreators:\n{group_vars}  hosts:\n{hosts}\n")
-    (directory / "group_vars").symlink_to(FLEET / "group_vars")
+    (directory / "hosts.yml").write_text(f"---\ncreators:\n  hosts:\n{hosts}\n")
+    (directory / "group_vars").mkdir()
+    (directory / "group_vars" / "all").symlink_to(FLEET / "group_vars" / "all")
+    if features == "all":
+        # group_vars/creators outranks group_vars/all (variables in hosts.yml would not).
+        (directory / "group_vars" / "creators.yml").write_text(json.dumps(EVERY_FEATURE, indent=2) + "\n")
     (directory / "organization.aws_organizations.yml").symlink_to(FLEET / "organization.aws_organizations.yml")
     return directory
 
