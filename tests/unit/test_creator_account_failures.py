@@ -50,6 +50,18 @@ def expect_new_account_reads(stub):
     stub.add_response("list_organizational_units_for_parent", {"OrganizationalUnits": [{"Id": OU, "Name": "creators"}]})
 
 
+def expect_existing_account_reads(stub, parent):
+    """creator1's account found by its e-mail, tagged as creator1's, in `parent`."""
+    stub.add_response(
+        "list_accounts",
+        {"Accounts": [{"Id": "111122223333", "Email": DESIRED["email"], "Name": "Creator One", "Status": "ACTIVE"}]},
+    )
+    stub.add_response("list_roots", {"Roots": [{"Id": ROOT}]})
+    stub.add_response("list_organizational_units_for_parent", {"OrganizationalUnits": [{"Id": OU, "Name": "creators"}]})
+    stub.add_response("list_tags_for_resource", {"Tags": [{"Key": "creatorcloud:creator", "Value": "creator1"}]})
+    stub.add_response("list_parents", {"Parents": [parent]})
+
+
 def status(state, **extra):
     return {"CreateAccountStatus": {"Id": "car-1", "AccountName": "Creator One", "State": state, **extra}}
 
@@ -139,14 +151,7 @@ def test_throttling_is_retried(client, stub, monkeypatch):
     monkeypatch.setattr("time.sleep", lambda seconds: None)
     stub.add_client_error("list_accounts", "TooManyRequestsException", "Rate exceeded")
     stub.add_client_error("list_accounts", "TooManyRequestsException", "Rate exceeded")
-    stub.add_response(
-        "list_accounts",
-        {"Accounts": [{"Id": "111122223333", "Email": DESIRED["email"], "Name": "Creator One", "Status": "ACTIVE"}]},
-    )
-    stub.add_response("list_roots", {"Roots": [{"Id": ROOT}]})
-    stub.add_response("list_organizational_units_for_parent", {"OrganizationalUnits": [{"Id": OU, "Name": "creators"}]})
-    stub.add_response("list_tags_for_resource", {"Tags": [{"Key": "creatorcloud:creator", "Value": "creator1"}]})
-    stub.add_response("list_parents", {"Parents": [{"Id": OU, "Type": "ORGANIZATIONAL_UNIT"}]})
+    expect_existing_account_reads(stub, parent={"Id": OU, "Type": "ORGANIZATIONAL_UNIT"})
 
     changed, before, after = converge(client)
 
@@ -156,14 +161,7 @@ def test_throttling_is_retried(client, stub, monkeypatch):
 
 def test_a_refused_tag_after_a_move_reports_the_move(client, stub):
     """The move was made: the failure lists it, and only it (the old list dropped its last entry)."""
-    stub.add_response(
-        "list_accounts",
-        {"Accounts": [{"Id": "111122223333", "Email": DESIRED["email"], "Name": "Creator One", "Status": "ACTIVE"}]},
-    )
-    stub.add_response("list_roots", {"Roots": [{"Id": ROOT}]})
-    stub.add_response("list_organizational_units_for_parent", {"OrganizationalUnits": [{"Id": OU, "Name": "creators"}]})
-    stub.add_response("list_tags_for_resource", {"Tags": [{"Key": "creatorcloud:creator", "Value": "creator1"}]})
-    stub.add_response("list_parents", {"Parents": [{"Id": ROOT, "Type": "ROOT"}]})
+    expect_existing_account_reads(stub, parent={"Id": ROOT, "Type": "ROOT"})
     stub.add_response(
         "move_account", {}, {"AccountId": "111122223333", "SourceParentId": ROOT, "DestinationParentId": OU}
     )
