@@ -48,18 +48,21 @@ def both_paths(run_playbook, aws, tmp_path):
     return run_both
 
 
+# The snapshots that the fixtures below leave (tests/conftest.py names them), which both paths start from.
+BARE = "creator1-account"
+TABLED = "creator1-tables"
+
+
 @pytest.fixture
-def bare_account(creator1_account, aws):
-    """creator1's account and key without tables, saved as a snapshot."""
-    aws.save_state("in-worker-bare")
+def bare_account(creator1_account):
+    """creator1's account and key without tables: the snapshot BARE."""
     return creator1_account
 
 
 @pytest.fixture
-def tabled(bare_account, converged, aws):
-    """creator1 with its seed tables, saved as a snapshot."""
-    converged("creator1-tables", TABLES)
-    aws.save_state("in-worker-tabled")
+def tabled(bare_account, converged):
+    """creator1 with its seed tables: the snapshot TABLED."""
+    converged(TABLED, TABLES)
 
 
 def comparable(result):
@@ -68,7 +71,7 @@ def comparable(result):
 
 
 def test_a_no_op_is_the_same_on_both_paths(tabled, both_paths):
-    outcomes = both_paths("in-worker-tabled", TABLES, "creatorcloud.platform.tables", "--diff")
+    outcomes = both_paths(TABLED, TABLES, "creatorcloud.platform.tables", "--diff")
     (worker_run, worker, worker_writes, worker_log), (process_run, process, process_writes, process_log) = (
         outcomes.values()
     )
@@ -80,7 +83,7 @@ def test_a_no_op_is_the_same_on_both_paths(tabled, both_paths):
 
 def test_a_change_and_its_check_mode_are_the_same_on_both_paths(bare_account, both_paths):
     for args in (("--check", "--diff"), ("--diff",)):
-        outcomes = both_paths("in-worker-bare", TABLES, "creatorcloud.platform.tables", *args)
+        outcomes = both_paths(BARE, TABLES, "creatorcloud.platform.tables", *args)
         (worker_run, worker, worker_writes, worker_log), (process_run, process, process_writes, process_log) = (
             outcomes.values()
         )
@@ -96,7 +99,7 @@ def test_a_change_and_its_check_mode_are_the_same_on_both_paths(bare_account, bo
 def test_bad_input_fails_alike_before_any_write(bare_account, both_paths):
     fans = {"name": "Fans", "partition_key": {"name": "fanId", "type": "S"}}
     bad = json.dumps({"tables_seed": [fans, fans]})
-    outcomes = both_paths("in-worker-bare", TABLES, "creatorcloud.platform.tables", "-e", bad)
+    outcomes = both_paths(BARE, TABLES, "creatorcloud.platform.tables", "-e", bad)
     (worker_run, worker, worker_writes, worker_log), (process_run, process, process_writes, process_log) = (
         outcomes.values()
     )
@@ -145,7 +148,7 @@ def test_the_variable_turns_it_off_too(tabled, aws, run_playbook, tmp_path):
 
 def test_a_warning_is_the_same_on_both_paths(tabled, both_paths):
     renamed = json.dumps({"creator_display_name": "Creator Renamed"})
-    outcomes = both_paths("in-worker-tabled", TABLES, "creatorcloud.platform.creator_account", "-e", renamed)
+    outcomes = both_paths(TABLED, TABLES, "creatorcloud.platform.creator_account", "-e", renamed)
     (worker_run, worker, worker_writes, _worker_log), (process_run, process, process_writes, _process_log) = (
         outcomes.values()
     )
