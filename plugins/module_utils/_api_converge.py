@@ -48,16 +48,13 @@ COMPONENT = "api"
 
 
 class ApiClients:
-    """The clients of the api slice in the creator's account, each made on first use."""
+    """The clients of the api slice in the creator's account, each made on first use (the session keeps them)."""
 
     def __init__(self, session):
         self._session = session
-        self._made = {}
 
     def _client(self, service):
-        if service not in self._made:
-            self._made[service] = self._session.client(service)
-        return self._made[service]
+        return self._session.client(service)
 
     @property
     def awslambda(self):

@@ -11,7 +11,6 @@ import datetime
 
 from ansible.module_utils.urls import open_url
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import acm
 from ansible_collections.creatorcloud.platform.plugins.module_utils import apigatewayv2
@@ -175,7 +174,6 @@ def check_tables(dynamodb_client, creator):
 
 
 @s3.S3ErrorHandler.common_error_handler("list the buckets")
-@AWSRetry.jittered_backoff()
 def list_bucket_names(client, prefix):
     """Names of the account's buckets that start with `prefix`."""
     names = [bucket["Name"] for bucket in client.list_buckets().get("Buckets", [])]

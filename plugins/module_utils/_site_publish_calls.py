@@ -8,23 +8,19 @@ hold the bucket and distribution calls of the website module.
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils.cloudfront import CloudFrontErrorHandler
 from ansible_collections.creatorcloud.platform.plugins.module_utils.s3 import AnsibleS3Error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.s3 import S3ErrorHandler
 
-# S3 answers SlowDown when one prefix takes too many writes per second; a parallel upload of a
-# whole site can reach that, and it only asks to wait.
-_S3_RETRY = AWSRetry.jittered_backoff(retries=6, delay=1, catch_extra_error_codes=["SlowDown", "RequestTimeout"])
-_CLOUDFRONT_RETRY = AWSRetry.jittered_backoff(retries=6, delay=2)
+# S3 answers SlowDown when one prefix takes too many writes per second (a parallel upload of a whole
+# site can reach that): botocore's retry mode waits it out (retries.py).
 
 # DeleteObjects takes at most this many keys per request.
 DELETE_BATCH_SIZE = 1000
 
 
 @S3ErrorHandler.common_error_handler("list the objects of the site bucket")
-@_S3_RETRY
 def list_object_etags(client, bucket):
     """Every key with its ETag, from one paginated ListObjectsV2 (1,000 keys a page); None if there is no bucket."""
     etags = {}
@@ -38,7 +34,6 @@ def list_object_etags(client, bucket):
 
 
 @S3ErrorHandler.common_error_handler("read the site manifest")
-@_S3_RETRY
 def get_object_body(client, bucket, key):
     """The body of one object, or None when there is no such key."""
     try:
@@ -48,7 +43,6 @@ def get_object_body(client, bucket, key):
 
 
 @S3ErrorHandler.common_error_handler("upload a file of the site")
-@_S3_RETRY
 def put_object(client, bucket, key, body, content_type, cache_control):
     """Upload one object with its headers; returns the ETag S3 gave it."""
     response = client.put_object(
@@ -58,7 +52,6 @@ def put_object(client, bucket, key, body, content_type, cache_control):
 
 
 @S3ErrorHandler.common_error_handler("remove files of the site")
-@_S3_RETRY
 def _delete_batch(client, bucket, keys):
     response = client.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True})
     return response.get("Errors", [])
@@ -75,7 +68,6 @@ def delete_objects(client, bucket, keys):
 
 
 @CloudFrontErrorHandler.common_error_handler("invalidate changed paths in the distribution")
-@_CLOUDFRONT_RETRY
 def create_invalidation(client, distribution_id, paths, caller_reference):
     """One invalidation of `paths`; the same caller reference again returns the same invalidation."""
     response = client.create_invalidation(

@@ -11,8 +11,6 @@ or bucket fails the run before any backup is taken. The waits are bounded.
 
 import time
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
 from ansible_collections.creatorcloud.platform.plugins.module_utils import dynamodb
 from ansible_collections.creatorcloud.platform.plugins.module_utils import s3
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
@@ -21,30 +19,25 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.naming impor
 TIMESTAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 POLL_SECONDS = 2
 # Backups and exports are limited to a few concurrent control-plane operations per account.
-_RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=["ThrottlingException", "LimitExceededException"])
 
 
 @dynamodb.DynamoDBErrorHandler.common_error_handler("create the backup")
-@_RETRY
 def create_backup(client, table_name, backup_name):
     return client.create_backup(TableName=table_name, BackupName=backup_name)["BackupDetails"]
 
 
 @dynamodb.DynamoDBErrorHandler.list_error_handler("describe the backup")
-@_RETRY
 def describe_backup(client, backup_arn):
     """The backup's description, or None when there is no such backup."""
     return client.describe_backup(BackupArn=backup_arn)["BackupDescription"]
 
 
 @dynamodb.DynamoDBErrorHandler.common_error_handler("export the table")
-@_RETRY
 def export_table(client, request):
     return client.export_table_to_point_in_time(**request)["ExportDescription"]
 
 
 @dynamodb.DynamoDBErrorHandler.common_error_handler("describe the export")
-@_RETRY
 def describe_export(client, export_arn):
     return client.describe_export(ExportArn=export_arn)["ExportDescription"]
 

@@ -19,8 +19,6 @@ import json
 import re
 import time
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
 from ansible_collections.creatorcloud.platform.plugins.module_utils import dynamodb
 from ansible_collections.creatorcloud.platform.plugins.module_utils import ssm
 from ansible_collections.creatorcloud.platform.plugins.module_utils._table_backup import describe_backup
@@ -37,11 +35,9 @@ BACKUP_ARN_PATTERN = re.compile(
     r"^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:(?P<account>\d{12}):table/(?P<table>[A-Za-z0-9_.-]{3,255})"
     r"/backup/\d{14,17}-[0-9a-f]{8}$"
 )
-_RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=["ThrottlingException", "LimitExceededException"])
 
 
 @dynamodb.DynamoDBErrorHandler.common_error_handler("read the restorable window of the table")
-@_RETRY
 def restorable_window(client, name):
     """(earliest, latest) restorable datetimes of the table, or None while point-in-time recovery is off."""
     description = client.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
@@ -52,19 +48,16 @@ def restorable_window(client, name):
 
 
 @dynamodb.DynamoDBErrorHandler.common_error_handler("restore the table to a point in time")
-@_RETRY
 def restore_to_point_in_time(client, request):
     return client.restore_table_to_point_in_time(**request)["TableDescription"]
 
 
 @dynamodb.DynamoDBErrorHandler.common_error_handler("restore the table from the backup")
-@_RETRY
 def restore_from_backup(client, request):
     return client.restore_table_from_backup(**request)["TableDescription"]
 
 
 @dynamodb.DynamoDBErrorHandler.common_error_handler("count the items of the table")
-@_RETRY
 def count_items(client, name):
     """The number of items, by Scan with Select=COUNT over every page (consistent, unlike ItemCount)."""
     pages = client.get_paginator("scan").paginate(TableName=name, Select="COUNT", ConsistentRead=True)
@@ -72,7 +65,6 @@ def count_items(client, name):
 
 
 @dynamodb.DynamoDBErrorHandler.common_error_handler("read an item of the table")
-@_RETRY
 def item_exists(client, name, key):
     """True when the table holds an item with `key` (low-level attribute values)."""
     return "Item" in client.get_item(

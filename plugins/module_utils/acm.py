@@ -5,11 +5,8 @@
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
-
-_RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=["ThrottlingException"])
 
 
 class AnsibleACMError(AnsibleAWSError):
@@ -25,20 +22,17 @@ class ACMErrorHandler(AWSErrorHandler):
 
 
 @ACMErrorHandler.common_error_handler("list the certificates")
-@_RETRY
 def list_certificates(client, statuses):
     paginator = client.get_paginator("list_certificates")
     return paginator.paginate(CertificateStatuses=list(statuses)).build_full_result()["CertificateSummaryList"]
 
 
 @ACMErrorHandler.common_error_handler("describe the certificate")
-@_RETRY
 def describe_certificate(client, arn):
     return client.describe_certificate(CertificateArn=arn)["Certificate"]
 
 
 @ACMErrorHandler.common_error_handler("request the certificate")
-@_RETRY
 def request_certificate(client, domain, alternative_names, idempotency_token, tags):
     request = dict(
         DomainName=domain,
@@ -53,18 +47,15 @@ def request_certificate(client, domain, alternative_names, idempotency_token, ta
 
 
 @ACMErrorHandler.common_error_handler("list the tags of the certificate")
-@_RETRY
 def list_certificate_tags(client, arn):
     return boto3_tag_list_to_ansible_dict(client.list_tags_for_certificate(CertificateArn=arn).get("Tags", []))
 
 
 @ACMErrorHandler.common_error_handler("tag the certificate")
-@_RETRY
 def add_certificate_tags(client, arn, tags):
     client.add_tags_to_certificate(CertificateArn=arn, Tags=ansible_dict_to_boto3_tag_list(tags))
 
 
 @ACMErrorHandler.common_error_handler("untag the certificate")
-@_RETRY
 def remove_certificate_tags(client, arn, keys):
     client.remove_tags_from_certificate(CertificateArn=arn, Tags=[{"Key": key} for key in keys])

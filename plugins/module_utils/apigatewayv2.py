@@ -9,11 +9,11 @@ through every item; a write answers what AWS answered.
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-# API Gateway throttles control-plane calls per account (TooManyRequests) and answers
-# ConflictException while an earlier change of the same API is still being applied.
-_RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=["TooManyRequestsException", "ConflictException"])
+from ansible_collections.creatorcloud.platform.plugins.module_utils.retries import ConsistencyRetry
+
+# API Gateway answers ConflictException while an earlier change of the same API is still being applied.
+_RETRY = ConsistencyRetry.jittered_backoff(catch_extra_error_codes=["ConflictException"])
 
 
 class AnsibleApiGatewayV2Error(AnsibleAWSError):

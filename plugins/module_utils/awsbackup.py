@@ -8,19 +8,15 @@ A vault, plan or selection that does not exist reads as None, not as an error.
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-_RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=["ThrottlingException", "ServiceUnavailableException"])
+from ansible_collections.creatorcloud.platform.plugins.module_utils.retries import ConsistencyRetry
+
 # A vault just created can be unknown for a moment to the host that the plan's create reaches.
-_RETRY_NEW_VAULT = AWSRetry.jittered_backoff(
-    catch_extra_error_codes=["ThrottlingException", "ServiceUnavailableException", "ResourceNotFoundException"]
-)
+_RETRY_NEW_VAULT = ConsistencyRetry.jittered_backoff(catch_extra_error_codes=["ResourceNotFoundException"])
 # IAM is eventually consistent: AWS Backup refuses a selection whose new role it cannot assume yet. Fewer tries,
 # since the same code also means a bad request, which no wait mends.
-_RETRY_NEW_ROLE = AWSRetry.jittered_backoff(
-    retries=5,
-    delay=2,
-    catch_extra_error_codes=["ThrottlingException", "ServiceUnavailableException", "InvalidParameterValueException"],
+_RETRY_NEW_ROLE = ConsistencyRetry.jittered_backoff(
+    retries=5, delay=2, catch_extra_error_codes=["InvalidParameterValueException"]
 )
 
 
@@ -37,7 +33,6 @@ class BackupErrorHandler(AWSErrorHandler):
 
 
 @BackupErrorHandler.list_error_handler("describe the backup vault")
-@_RETRY
 def describe_backup_vault(client, name):
     """The vault's description, or None when the account has no such vault."""
     vault = client.describe_backup_vault(BackupVaultName=name)
@@ -45,20 +40,17 @@ def describe_backup_vault(client, name):
 
 
 @BackupErrorHandler.common_error_handler("create the backup vault")
-@_RETRY
 def create_backup_vault(client, name, kms_key_arn, tags):
     return client.create_backup_vault(BackupVaultName=name, EncryptionKeyArn=kms_key_arn, BackupVaultTags=tags)
 
 
 @BackupErrorHandler.common_error_handler("list the backup plans")
-@_RETRY
 def list_backup_plans(client):
     """The summaries of the account's backup plans in the region (deleted plans left out)."""
     return client.get_paginator("list_backup_plans").paginate().build_full_result().get("BackupPlansList", [])
 
 
 @BackupErrorHandler.list_error_handler("read the backup plan")
-@_RETRY
 def get_backup_plan(client, plan_id):
     """The plan (BackupPlan, BackupPlanArn, VersionId ...), or None."""
     return client.get_backup_plan(BackupPlanId=plan_id)
@@ -77,14 +69,12 @@ def update_backup_plan(client, plan_id, plan):
 
 
 @BackupErrorHandler.common_error_handler("list the backup selections")
-@_RETRY
 def list_backup_selections(client, plan_id):
     paginator = client.get_paginator("list_backup_selections")
     return paginator.paginate(BackupPlanId=plan_id).build_full_result().get("BackupSelectionsList", [])
 
 
 @BackupErrorHandler.list_error_handler("read the backup selection")
-@_RETRY
 def get_backup_selection(client, plan_id, selection_id):
     """The selection's BackupSelection, or None."""
     return client.get_backup_selection(BackupPlanId=plan_id, SelectionId=selection_id)["BackupSelection"]
@@ -97,13 +87,11 @@ def create_backup_selection(client, plan_id, selection):
 
 
 @BackupErrorHandler.common_error_handler("delete the backup selection")
-@_RETRY
 def delete_backup_selection(client, plan_id, selection_id):
     client.delete_backup_selection(BackupPlanId=plan_id, SelectionId=selection_id)
 
 
 @BackupErrorHandler.common_error_handler("list the tags of the backup resource")
-@_RETRY
 def list_tags(client, arn):
     """The resource's tags as a dict; boto3 has no paginator for ListTags, so NextToken is followed here."""
     tags, request = {}, {"ResourceArn": arn}
@@ -116,12 +104,10 @@ def list_tags(client, arn):
 
 
 @BackupErrorHandler.common_error_handler("tag the backup resource")
-@_RETRY
 def tag_resource(client, arn, tags):
     client.tag_resource(ResourceArn=arn, Tags=tags)
 
 
 @BackupErrorHandler.common_error_handler("untag the backup resource")
-@_RETRY
 def untag_resource(client, arn, tag_keys):
     client.untag_resource(ResourceArn=arn, TagKeyList=list(tag_keys))

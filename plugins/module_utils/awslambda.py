@@ -7,17 +7,16 @@ import json
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.creatorcloud.platform.plugins.module_utils.retries import ConsistencyRetry
 
 # A function that is being created or updated answers ResourceConflict to the next change
 # until its State / LastUpdateStatus settles.
-_RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=["TooManyRequestsException", "ResourceConflictException"])
+_RETRY = ConsistencyRetry.jittered_backoff(catch_extra_error_codes=["ResourceConflictException"])
 # IAM is eventually consistent: a role created a moment ago "cannot be assumed by Lambda" for a few
 # seconds, which Lambda reports as InvalidParameterValue. Retry that briefly on create and update only.
-_RETRY_NEW_ROLE = AWSRetry.jittered_backoff(
-    retries=6,
-    delay=2,
-    catch_extra_error_codes=["TooManyRequestsException", "ResourceConflictException", "InvalidParameterValueException"],
+_RETRY_NEW_ROLE = ConsistencyRetry.jittered_backoff(
+    retries=6, delay=2, catch_extra_error_codes=["ResourceConflictException", "InvalidParameterValueException"]
 )
 # Lambda reports State and LastUpdateStatus within seconds for zip functions.
 _WAITER_CONFIG = {"Delay": 1, "MaxAttempts": 120}

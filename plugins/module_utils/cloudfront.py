@@ -5,11 +5,8 @@
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
-
-_RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=["Throttling", "TooManyRequests"])
 
 
 class AnsibleCloudFrontError(AnsibleAWSError):
@@ -40,13 +37,11 @@ def _paginate(client, operation, key, **kwargs):
 
 
 @CloudFrontErrorHandler.common_error_handler("list the distributions")
-@_RETRY
 def list_distributions(client):
     return _paginate(client, "list_distributions", "DistributionList")
 
 
 @CloudFrontErrorHandler.list_error_handler("read the distribution config")
-@_RETRY
 def get_distribution_config(client, distribution_id):
     """(config, etag) of a distribution, or None when it is gone."""
     response = client.get_distribution_config(Id=distribution_id)
@@ -54,7 +49,6 @@ def get_distribution_config(client, distribution_id):
 
 
 @CloudFrontErrorHandler.common_error_handler("create the distribution")
-@_RETRY
 def create_distribution(client, config, tags):
     return client.create_distribution_with_tags(
         DistributionConfigWithTags={
@@ -65,43 +59,36 @@ def create_distribution(client, config, tags):
 
 
 @CloudFrontErrorHandler.common_error_handler("update the distribution")
-@_RETRY
 def update_distribution(client, distribution_id, config, etag):
     return client.update_distribution(Id=distribution_id, IfMatch=etag, DistributionConfig=config)["Distribution"]
 
 
 @CloudFrontErrorHandler.common_error_handler("list the tags of the distribution")
-@_RETRY
 def list_tags(client, arn):
     return boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(Resource=arn)["Tags"].get("Items") or [])
 
 
 @CloudFrontErrorHandler.common_error_handler("tag the distribution")
-@_RETRY
 def tag_resource(client, arn, tags):
     client.tag_resource(Resource=arn, Tags={"Items": ansible_dict_to_boto3_tag_list(tags)})
 
 
 @CloudFrontErrorHandler.common_error_handler("untag the distribution")
-@_RETRY
 def untag_resource(client, arn, keys):
     client.untag_resource(Resource=arn, TagKeys={"Items": list(keys)})
 
 
 @CloudFrontErrorHandler.common_error_handler("list the origin access controls")
-@_RETRY
 def list_origin_access_controls(client):
     return _paginate(client, "list_origin_access_controls", "OriginAccessControlList")
 
 
 @CloudFrontErrorHandler.common_error_handler("create the origin access control")
-@_RETRY
 def create_origin_access_control(client, config):
     return client.create_origin_access_control(OriginAccessControlConfig=config)["OriginAccessControl"]
 
 
 @CloudFrontErrorHandler.common_error_handler("update the origin access control")
-@_RETRY
 def update_origin_access_control(client, control_id, config):
     etag = client.get_origin_access_control_config(Id=control_id)["ETag"]
     return client.update_origin_access_control(Id=control_id, IfMatch=etag, OriginAccessControlConfig=config)[
@@ -110,7 +97,6 @@ def update_origin_access_control(client, control_id, config):
 
 
 @CloudFrontErrorHandler.common_error_handler("list the response headers policies")
-@_RETRY
 def list_response_headers_policies(client):
     """The account's own (custom) policies, each as {Id, LastModifiedTime, ResponseHeadersPolicyConfig}."""
     summaries = _paginate(client, "list_response_headers_policies", "ResponseHeadersPolicyList", Type="custom")
@@ -118,13 +104,11 @@ def list_response_headers_policies(client):
 
 
 @CloudFrontErrorHandler.common_error_handler("create the response headers policy")
-@_RETRY
 def create_response_headers_policy(client, config):
     return client.create_response_headers_policy(ResponseHeadersPolicyConfig=config)["ResponseHeadersPolicy"]
 
 
 @CloudFrontErrorHandler.common_error_handler("update the response headers policy")
-@_RETRY
 def update_response_headers_policy(client, policy_id, config):
     etag = client.get_response_headers_policy_config(Id=policy_id)["ETag"]
     return client.update_response_headers_policy(Id=policy_id, IfMatch=etag, ResponseHeadersPolicyConfig=config)[

@@ -5,9 +5,6 @@
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
-_RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=["Throttling", "LimitExceeded"])
 
 
 class AnsibleCloudWatchError(AnsibleAWSError):
@@ -19,7 +16,6 @@ class CloudWatchErrorHandler(AWSErrorHandler):
 
 
 @CloudWatchErrorHandler.common_error_handler("list the alarms")
-@_RETRY
 def describe_alarms(client, prefix):
     """Every metric alarm whose name starts with `prefix` (all pages)."""
     paginator = client.get_paginator("describe_alarms")
@@ -28,37 +24,31 @@ def describe_alarms(client, prefix):
 
 
 @CloudWatchErrorHandler.common_error_handler("create or update the alarm")
-@_RETRY
 def put_metric_alarm(client, request):
     client.put_metric_alarm(**request)
 
 
 @CloudWatchErrorHandler.common_error_handler("delete the alarms")
-@_RETRY
 def delete_alarms(client, names):
     client.delete_alarms(AlarmNames=list(names))
 
 
 @CloudWatchErrorHandler.common_error_handler("list the tags of the alarm")
-@_RETRY
 def list_tags(client, arn):
     return {tag["Key"]: tag["Value"] for tag in client.list_tags_for_resource(ResourceARN=arn).get("Tags", [])}
 
 
 @CloudWatchErrorHandler.common_error_handler("tag the alarm")
-@_RETRY
 def tag_resource(client, arn, tags):
     client.tag_resource(ResourceARN=arn, Tags=[{"Key": key, "Value": value} for key, value in tags.items()])
 
 
 @CloudWatchErrorHandler.common_error_handler("untag the alarm")
-@_RETRY
 def untag_resource(client, arn, tag_keys):
     client.untag_resource(ResourceARN=arn, TagKeys=list(tag_keys))
 
 
 @CloudWatchErrorHandler.common_error_handler("read the dashboard")
-@_RETRY
 def _dashboard_body(client, name):
     return client.get_dashboard(DashboardName=name)["DashboardBody"]
 
@@ -74,6 +64,5 @@ def get_dashboard_body(client, name):
 
 
 @CloudWatchErrorHandler.common_error_handler("write the dashboard")
-@_RETRY
 def put_dashboard(client, name, body):
     client.put_dashboard(DashboardName=name, DashboardBody=body)

@@ -5,13 +5,11 @@
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-# Cognito throttles control-plane calls per account at a few per second, and answers
-# ConcurrentModification when two updates of one pool race.
-_RETRY = AWSRetry.jittered_backoff(
-    catch_extra_error_codes=["TooManyRequestsException", "ConcurrentModificationException"]
-)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.retries import ConsistencyRetry
+
+# Cognito answers ConcurrentModification when two updates of one pool race.
+_RETRY = ConsistencyRetry.jittered_backoff(catch_extra_error_codes=["ConcurrentModificationException"])
 
 
 class AnsibleCognitoError(AnsibleAWSError):

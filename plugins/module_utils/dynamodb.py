@@ -5,15 +5,14 @@
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
+from ansible_collections.creatorcloud.platform.plugins.module_utils.retries import ConsistencyRetry
+
 # A table being created or updated answers ResourceInUse to the next change for a moment;
 # LimitExceeded also covers "too many tables or indexes changing at once".
-_RETRY = AWSRetry.jittered_backoff(
-    catch_extra_error_codes=["ThrottlingException", "ResourceInUseException", "LimitExceededException"]
-)
+_RETRY = ConsistencyRetry.jittered_backoff(catch_extra_error_codes=["ResourceInUseException"])
 
 
 class AnsibleDynamoDBError(AnsibleAWSError):

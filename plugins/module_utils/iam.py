@@ -10,13 +10,14 @@ import json
 
 # amazon.aws's own IAM error handler: NoSuchEntity means missing, failures raise AnsibleIAMError.
 from ansible_collections.amazon.aws.plugins.module_utils.iam import IAMErrorHandler
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
+from ansible_collections.creatorcloud.platform.plugins.module_utils.retries import ConsistencyRetry
+
 # IAM answers ConcurrentModification when two changes of one role race (parallel hosts share nothing,
 # but a re-run while the previous one still runs does).
-_RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=["Throttling", "ConcurrentModification"])
+_RETRY = ConsistencyRetry.jittered_backoff(catch_extra_error_codes=["ConcurrentModification"])
 
 
 def policy_json(document):

@@ -10,9 +10,8 @@ written to Secrets Manager: callers must never log or return them.
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-_RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=["ThrottlingException"])
+from ansible_collections.creatorcloud.platform.plugins.module_utils.retries import ConsistencyRetry
 
 
 class AnsibleIVSError(AnsibleAWSError):
@@ -32,7 +31,6 @@ def _paginate(client, operation, key, **kwargs):
 
 
 @IVSErrorHandler.common_error_handler("find the channel")
-@_RETRY
 def find_channel(client, name):
     """The channel of that name (all of GetChannel's members), or None."""
     summaries = _paginate(client, "list_channels", "channels", filterByName=name)
@@ -42,7 +40,6 @@ def find_channel(client, name):
 
 
 @IVSErrorHandler.common_error_handler("create the channel")
-@_RETRY
 def create_channel(client, request):
     """The new channel and the stream key AWS makes with it."""
     response = client.create_channel(**request)
@@ -50,13 +47,11 @@ def create_channel(client, request):
 
 
 @IVSErrorHandler.common_error_handler("update the channel")
-@_RETRY
 def update_channel(client, arn, request):
     return client.update_channel(arn=arn, **request)["channel"]
 
 
 @IVSErrorHandler.common_error_handler("find the recording configurations")
-@_RETRY
 def find_recording_configurations(client, name):
     """Every recording configuration of that name, with all of GetRecordingConfiguration's members."""
     summaries = _paginate(client, "list_recording_configurations", "recordingConfigurations")
@@ -68,58 +63,50 @@ def find_recording_configurations(client, name):
 
 
 @IVSErrorHandler.common_error_handler("read the recording configuration")
-@_RETRY
 def get_recording_configuration(client, arn):
     return client.get_recording_configuration(arn=arn)["recordingConfiguration"]
 
 
 @IVSErrorHandler.common_error_handler("create the recording configuration")
-@_RETRY
 def create_recording_configuration(client, request):
     return client.create_recording_configuration(**request)["recordingConfiguration"]
 
 
 @IVSErrorHandler.deletion_error_handler("delete the recording configuration")
 # A recording configuration that a channel has just let go of can answer Conflict for a moment.
-@AWSRetry.jittered_backoff(catch_extra_error_codes=["ConflictException"])
+@ConsistencyRetry.jittered_backoff(catch_extra_error_codes=["ConflictException"])
 def delete_recording_configuration(client, arn):
     client.delete_recording_configuration(arn=arn)
 
 
 @IVSErrorHandler.list_error_handler("list the channel's stream keys", [])
-@_RETRY
 def list_stream_key_arns(client, channel_arn):
     """The ARNs of the channel's stream keys (listing never returns their values)."""
     return [key["arn"] for key in _paginate(client, "list_stream_keys", "streamKeys", channelArn=channel_arn)]
 
 
 @IVSErrorHandler.common_error_handler("read the stream key")
-@_RETRY
 def get_stream_key(client, arn):
     """The stream key with its value: pass it only to Secrets Manager."""
     return client.get_stream_key(arn=arn)["streamKey"]
 
 
 @IVSErrorHandler.common_error_handler("create a stream key")
-@_RETRY
 def create_stream_key(client, channel_arn, tags):
     """A new stream key with its value: pass it only to Secrets Manager."""
     return client.create_stream_key(channelArn=channel_arn, tags=tags)["streamKey"]
 
 
 @IVSErrorHandler.deletion_error_handler("delete the stream key")
-@_RETRY
 def delete_stream_key(client, arn):
     client.delete_stream_key(arn=arn)
 
 
 @IVSErrorHandler.common_error_handler("tag the IVS resource")
-@_RETRY
 def tag_resource(client, arn, tags):
     client.tag_resource(resourceArn=arn, tags=tags)
 
 
 @IVSErrorHandler.common_error_handler("untag the IVS resource")
-@_RETRY
 def untag_resource(client, arn, keys):
     client.untag_resource(resourceArn=arn, tagKeys=list(keys))

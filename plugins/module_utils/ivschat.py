@@ -4,9 +4,7 @@
 
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-_RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=["ThrottlingException"])
 # The ivschat client has no paginators: list calls follow nextToken by hand.
 _PAGE_SIZE = 50
 
@@ -19,7 +17,6 @@ class IvsChatErrorHandler(AWSErrorHandler):
     _CUSTOM_EXCEPTION = AnsibleIvsChatError
 
 
-@_RETRY
 def _page(call, **request):
     return call(**request)
 
@@ -42,19 +39,16 @@ def list_rooms(client, name):
 
 
 @IvsChatErrorHandler.common_error_handler("read the chat room")
-@_RETRY
 def get_room(client, arn):
     return client.get_room(identifier=arn)
 
 
 @IvsChatErrorHandler.common_error_handler("create the chat room")
-@_RETRY
 def create_room(client, request):
     return client.create_room(**request)
 
 
 @IvsChatErrorHandler.common_error_handler("update the chat room")
-@_RETRY
 def update_room(client, request):
     return client.update_room(**request)
 
@@ -66,24 +60,20 @@ def list_logging_configurations(client):
 
 
 @IvsChatErrorHandler.common_error_handler("create the chat logging configuration")
-@_RETRY
 def create_logging_configuration(client, request):
     return client.create_logging_configuration(**request)
 
 
 @IvsChatErrorHandler.common_error_handler("update the chat logging configuration")
-@_RETRY
 def update_logging_configuration(client, request):
     return client.update_logging_configuration(**request)
 
 
 @IvsChatErrorHandler.common_error_handler("tag the chat resource")
-@_RETRY
 def tag_resource(client, arn, tags):
     client.tag_resource(resourceArn=arn, tags=tags)
 
 
 @IvsChatErrorHandler.common_error_handler("untag the chat resource")
-@_RETRY
 def untag_resource(client, arn, tag_keys):
     client.untag_resource(resourceArn=arn, tagKeys=list(tag_keys))

@@ -4,10 +4,11 @@
 
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-# CloudWatch Logs allows about five control-plane calls per second per account.
-_RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=["ThrottlingException", "OperationAbortedException"])
+from ansible_collections.creatorcloud.platform.plugins.module_utils.retries import ConsistencyRetry
+
+# CloudWatch Logs answers OperationAborted when two changes of one log group race.
+_RETRY = ConsistencyRetry.jittered_backoff(catch_extra_error_codes=["OperationAbortedException"])
 
 
 class AnsibleLogsError(AnsibleAWSError):

@@ -5,15 +5,13 @@
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
-# Organizations allows few calls per second per account and answers ConcurrentModification
-# when two changes race; both are worth a retry.
-_RETRY = AWSRetry.jittered_backoff(
-    catch_extra_error_codes=["TooManyRequestsException", "ConcurrentModificationException"]
-)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.retries import ConsistencyRetry
+
+# Organizations answers ConcurrentModification when two changes race.
+_RETRY = ConsistencyRetry.jittered_backoff(catch_extra_error_codes=["ConcurrentModificationException"])
 
 
 class AnsibleOrganizationsError(AnsibleAWSError):

@@ -5,12 +5,8 @@
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
-
-# Route53 answers PriorRequestNotComplete while an earlier change to the same zone is applied.
-_RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=["PriorRequestNotComplete", "Throttling"])
 
 
 class AnsibleRoute53Error(AnsibleAWSError):
@@ -31,7 +27,6 @@ def zone_id_of(zone_id):
 
 
 @Route53ErrorHandler.common_error_handler("list the hosted zones")
-@_RETRY
 def list_zones_named(client, name):
     """The hosted zones whose name is exactly `name` (with trailing dot), public and private."""
     zones = client.list_hosted_zones_by_name(DNSName=name, MaxItems="100")["HostedZones"]
@@ -39,14 +34,12 @@ def list_zones_named(client, name):
 
 
 @Route53ErrorHandler.common_error_handler("read the hosted zone")
-@_RETRY
 def get_zone(client, zone_id):
     """The zone and its delegation set (the name servers for the registrar)."""
     return client.get_hosted_zone(Id=zone_id)
 
 
 @Route53ErrorHandler.common_error_handler("create the hosted zone")
-@_RETRY
 def create_zone(client, name, caller_reference, comment):
     return client.create_hosted_zone(
         Name=name, CallerReference=caller_reference, HostedZoneConfig={"Comment": comment, "PrivateZone": False}
@@ -54,14 +47,12 @@ def create_zone(client, name, caller_reference, comment):
 
 
 @Route53ErrorHandler.common_error_handler("list the records of the hosted zone")
-@_RETRY
 def list_records(client, zone_id):
     paginator = client.get_paginator("list_resource_record_sets")
     return paginator.paginate(HostedZoneId=zone_id).build_full_result()["ResourceRecordSets"]
 
 
 @Route53ErrorHandler.common_error_handler("change the records of the hosted zone")
-@_RETRY
 def change_records(client, zone_id, changes, comment):
     return client.change_resource_record_sets(
         HostedZoneId=zone_id, ChangeBatch={"Comment": comment, "Changes": changes}
@@ -69,14 +60,12 @@ def change_records(client, zone_id, changes, comment):
 
 
 @Route53ErrorHandler.common_error_handler("list the tags of the hosted zone")
-@_RETRY
 def list_zone_tags(client, zone_id):
     tag_set = client.list_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id_of(zone_id))
     return boto3_tag_list_to_ansible_dict(tag_set["ResourceTagSet"].get("Tags", []))
 
 
 @Route53ErrorHandler.common_error_handler("tag the hosted zone")
-@_RETRY
 def change_zone_tags(client, zone_id, to_set, to_remove):
     request = dict(ResourceType="hostedzone", ResourceId=zone_id_of(zone_id))
     if to_set:

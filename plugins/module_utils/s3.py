@@ -8,13 +8,14 @@ A bucket setting that was never configured reads as None, not as an error.
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
-_RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=["OperationAborted", "SlowDown"])
+from ansible_collections.creatorcloud.platform.plugins.module_utils.retries import ConsistencyRetry
+
+_RETRY = ConsistencyRetry.jittered_backoff(catch_extra_error_codes=["OperationAborted"])
 # A new bucket can answer NoSuchBucket for a moment to calls that reach another S3 host.
-_RETRY_NEW_BUCKET = AWSRetry.jittered_backoff(catch_extra_error_codes=["OperationAborted", "SlowDown", "NoSuchBucket"])
+_RETRY_NEW_BUCKET = ConsistencyRetry.jittered_backoff(catch_extra_error_codes=["OperationAborted", "NoSuchBucket"])
 
 
 class AnsibleS3Error(AnsibleAWSError):

@@ -5,9 +5,6 @@
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
-_RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=["Throttling", "ThrottledException"])
 
 
 class AnsibleSnsError(AnsibleAWSError):
@@ -19,7 +16,6 @@ class SnsErrorHandler(AWSErrorHandler):
 
 
 @SnsErrorHandler.common_error_handler("read the topic")
-@_RETRY
 def _topic_attributes(client, arn):
     return client.get_topic_attributes(TopicArn=arn)["Attributes"]
 
@@ -35,7 +31,6 @@ def get_topic_attributes(client, arn):
 
 
 @SnsErrorHandler.common_error_handler("create the topic")
-@_RETRY
 def create_topic(client, name, attributes, tags):
     return client.create_topic(
         Name=name, Attributes=attributes, Tags=[{"Key": key, "Value": value} for key, value in tags.items()]
@@ -43,31 +38,26 @@ def create_topic(client, name, attributes, tags):
 
 
 @SnsErrorHandler.common_error_handler("set an attribute of the topic")
-@_RETRY
 def set_topic_attribute(client, arn, name, value):
     client.set_topic_attributes(TopicArn=arn, AttributeName=name, AttributeValue=value)
 
 
 @SnsErrorHandler.common_error_handler("list the tags of the topic")
-@_RETRY
 def list_tags(client, arn):
     return {tag["Key"]: tag["Value"] for tag in client.list_tags_for_resource(ResourceArn=arn).get("Tags", [])}
 
 
 @SnsErrorHandler.common_error_handler("tag the topic")
-@_RETRY
 def tag_resource(client, arn, tags):
     client.tag_resource(ResourceArn=arn, Tags=[{"Key": key, "Value": value} for key, value in tags.items()])
 
 
 @SnsErrorHandler.common_error_handler("untag the topic")
-@_RETRY
 def untag_resource(client, arn, tag_keys):
     client.untag_resource(ResourceArn=arn, TagKeys=list(tag_keys))
 
 
 @SnsErrorHandler.common_error_handler("list the subscriptions of the topic")
-@_RETRY
 def list_subscriptions_by_topic(client, arn):
     """Every subscription of the topic (all pages)."""
     paginator = client.get_paginator("list_subscriptions_by_topic")
@@ -75,12 +65,10 @@ def list_subscriptions_by_topic(client, arn):
 
 
 @SnsErrorHandler.common_error_handler("subscribe to the topic")
-@_RETRY
 def subscribe(client, arn, protocol, endpoint):
     return client.subscribe(TopicArn=arn, Protocol=protocol, Endpoint=endpoint, ReturnSubscriptionArn=True)
 
 
 @SnsErrorHandler.common_error_handler("unsubscribe from the topic")
-@_RETRY
 def unsubscribe(client, subscription_arn):
     client.unsubscribe(SubscriptionArn=subscription_arn)

@@ -5,10 +5,11 @@
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-# Parameter Store allows about 40 GetParameter and 3 PutParameter calls per second by default.
-_RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=["ThrottlingException", "TooManyUpdates"])
+from ansible_collections.creatorcloud.platform.plugins.module_utils.retries import ConsistencyRetry
+
+# Parameter Store answers TooManyUpdates while an earlier change of the same parameter is applied.
+_RETRY = ConsistencyRetry.jittered_backoff(catch_extra_error_codes=["TooManyUpdates"])
 
 
 class AnsibleSSMError(AnsibleAWSError):

@@ -147,10 +147,14 @@ def test_an_interrupted_creation_is_waited_for_not_repeated(client, stub):
     assert after["account_id"] == "111122223333"
 
 
-def test_throttling_is_retried(client, stub, monkeypatch):
+def test_a_concurrent_modification_is_waited_out(client, stub, monkeypatch):
+    """Two changes of the organization racing: the consistency retry tries again (the emulator never races).
+
+    Throttling is botocore's to retry, which a Stubber bypasses: tests/integration/test_throttling.py has it.
+    """
     monkeypatch.setattr("time.sleep", lambda seconds: None)
-    stub.add_client_error("list_accounts", "TooManyRequestsException", "Rate exceeded")
-    stub.add_client_error("list_accounts", "TooManyRequestsException", "Rate exceeded")
+    stub.add_client_error("list_accounts", "ConcurrentModificationException", "Another change is in progress")
+    stub.add_client_error("list_accounts", "ConcurrentModificationException", "Another change is in progress")
     expect_existing_account_reads(stub, parent={"Id": OU, "Type": "ORGANIZATIONAL_UNIT"})
 
     changed, before, after = converge(client)

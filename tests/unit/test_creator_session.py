@@ -89,11 +89,32 @@ def test_the_role_is_assumed_once_per_module_run(aws):
     assert [c["operation"] for c in aws.calls()["calls"]] == ["AssumeRole"]
 
 
-def test_retries_are_adaptive(aws):
+def test_retries_are_botocores_standard_mode(aws):
     client = CreatorSession.from_params(module_for(aws, CREATOR1, "creator1")).client("s3")
 
-    # botocore counts the first attempt too: max_attempts 10 retries means 11 attempts in all
-    assert client.meta.config.retries == {"mode": "adaptive", "total_max_attempts": 11}
+    assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 10}
+
+
+def test_each_client_is_made_once_from_one_boto3_session(aws):
+    session = CreatorSession.from_params(module_for(aws, CREATOR1, "creator1"))
+
+    s3, dynamodb, s3_global = session.client("s3"), session.client("dynamodb"), session.global_client("s3")
+
+    assert session.client("s3") is s3 and session.global_client("s3") is s3_global
+    assert s3_global.meta.region_name == "us-east-1" and s3.meta.region_name != "us-east-1"
+    assert s3._request_signer._credentials is dynamodb._request_signer._credentials  # one session's credentials
+    assert [c["operation"] for c in aws.calls()["calls"]] == ["AssumeRole"]
+
+
+def test_the_user_agent_names_the_collection_and_the_module(aws):
+    module = module_for(aws, CREATOR1, "creator1", _ansible_module_name="creatorcloud.platform.tables")
+    client = CreatorSession.from_params(module).client("dynamodb")
+
+    client.list_tables()
+
+    assert "creatorcloud.platform/" in client.meta.config.user_agent
+    [call] = [c for c in aws.calls()["calls"] if c["operation"] == "ListTables"]
+    assert call["module"] == "tables"
 
 
 @pytest.mark.parametrize(

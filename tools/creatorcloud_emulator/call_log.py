@@ -4,7 +4,8 @@
 
 A WSGI middleware in front of moto: every signed request is named by its service and
 operation (from X-Amz-Target, the Action parameter or the service model's request URIs)
-and classified as a read or a write. `GET /_creatorcloud/calls` returns the log and
+and classified as a read or a write, with the CreatorCloud module that made it (from the user
+agent) and whether the emulator throttled it (faults.py). `GET /_creatorcloud/calls` returns the log and
 `DELETE /_creatorcloud/calls` clears it, so a test or the benchmark can prove that a
 no-op run made no write call.
 """
@@ -13,6 +14,8 @@ import re
 import threading
 from urllib.parse import parse_qs
 
+from creatorcloud_emulator.faults import CALL_KEY
+from creatorcloud_emulator.faults import THROTTLED_KEY
 from creatorcloud_emulator.json_answer import json_response
 
 READ_PREFIXES = (
@@ -41,6 +44,8 @@ SIGNING_NAME_SERVICES = {
 }
 CONTROL_PATH = "/_creatorcloud/calls"
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+# The collection names the module that made a call in its user agent (creatorcloud_module.py).
+_MODULE_IN_USER_AGENT = re.compile(r"creatorcloud-module/(\S+)")
 
 
 def classify(operation):
@@ -135,10 +140,15 @@ class CallLog:
         if environ.get("PATH_INFO", "").startswith(CONTROL_PATH):
             return self._control(environ, start_response)
         call = self._describe(environ)
-        if call is not None:
-            with self._lock:
-                self._calls.append(call)
-        return self.app(environ, start_response)
+        if call is None:
+            return self.app(environ, start_response)
+        with self._lock:
+            self._calls.append(call)
+        environ[CALL_KEY] = call
+        answer = self.app(environ, start_response)
+        if environ.get(THROTTLED_KEY):
+            call["throttled"] = True
+        return answer
 
     def snapshot(self):
         with self._lock:
@@ -176,6 +186,7 @@ class CallLog:
             "kind": kind,
             "region": region,
             "account": _account_of(environ.get("HTTP_AUTHORIZATION", "")),
+            "module": _module_of(environ.get("HTTP_USER_AGENT", "")),
         }
 
     def _operation_name(self, environ, signing_name, method):
@@ -197,6 +208,12 @@ def _raw_path(environ):
     """The request path as sent: PATH_INFO is decoded, so an ARN with %2F in one segment would span several."""
     raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
     return raw.split("?", 1)[0] if raw else environ.get("PATH_INFO", "/")
+
+
+def _module_of(user_agent):
+    """The CreatorCloud module that made the call, from its user agent; None for any other client."""
+    match = _MODULE_IN_USER_AGENT.search(user_agent)
+    return match.group(1) if match else None
 
 
 def _account_of(authorization):

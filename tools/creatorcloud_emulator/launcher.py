@@ -41,15 +41,25 @@ class Emulator:
         return _request_json(f"{self.endpoint_url}/_creatorcloud/chat")["endpoint"]
 
     def calls(self):
-        """The call log: {'reads': n, 'writes': n, 'calls': [{service, operation, kind, region}]}."""
+        """The call log: {'reads': n, 'writes': n, 'calls': [{service, operation, kind, region, account, module}]}."""
         return _request_json(f"{self.endpoint_url}/_creatorcloud/calls")
 
     def reset_calls(self):
         return _request_json(f"{self.endpoint_url}/_creatorcloud/calls", method="DELETE")
 
+    def throttle(self, every, operations=()):
+        """Answer every `every`-th AWS call (of `operations`, or of all) with the service's throttling error."""
+        document = json.dumps({"throttle_every": every, "operations": list(operations)}).encode()
+        return _request_json(f"{self.endpoint_url}/_creatorcloud/faults", method="PUT", data=document)
+
+    def stop_throttling(self):
+        """Answer every call again; returns how many were throttled."""
+        return _request_json(f"{self.endpoint_url}/_creatorcloud/faults", method="DELETE")["throttled"]
+
     def reset_state(self):
-        """Forget every resource in every account (moto's reset)."""
+        """Forget every resource in every account (moto's reset); answer every call again."""
         _request_json(f"{self.endpoint_url}/moto-api/reset", method="POST")
+        self.stop_throttling()
         self.reset_calls()
 
     def save_state(self, name):
@@ -62,8 +72,8 @@ class Emulator:
         self.reset_calls()
 
 
-def _request_json(url, method="GET", timeout=10):
-    request = urllib.request.Request(url, method=method)
+def _request_json(url, method="GET", timeout=10, data=None):
+    request = urllib.request.Request(url, method=method, data=data)
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read() or b"{}")
 

@@ -14,19 +14,21 @@ os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "0")
 
 
 def build_app(chat_endpoint=None):
-    """moto's dispatcher with the additions, behind the call log, the mailbox, snapshots and the chat route."""
+    """moto's dispatcher with the additions, behind throttling on demand (faults.py), the call log, the
+    mailbox, snapshots and the chat route."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
     from moto.moto_server.werkzeug_app import create_backend_app
 
     from creatorcloud_emulator import additions
     from creatorcloud_emulator.call_log import CallLog
     from creatorcloud_emulator.chat_messaging.server import ChatEndpointRoute
+    from creatorcloud_emulator.faults import Faults
     from creatorcloud_emulator.mailbox import MailboxRoute
     from creatorcloud_emulator.snapshots import SnapshotsRoute
 
     additions.register()
     moto = DomainDispatcherApplication(create_backend_app)
-    return ChatEndpointRoute(SnapshotsRoute(MailboxRoute(CallLog(moto))), chat_endpoint)
+    return ChatEndpointRoute(SnapshotsRoute(MailboxRoute(CallLog(Faults(moto)))), chat_endpoint)
 
 
 def main(argv=None):
