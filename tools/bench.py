@@ -5,8 +5,9 @@
 Starts a fresh emulator on a free port, bootstraps the organization, runs the playbook once to
 converge, then measures no-op runs on both paths, alternating (``--repeat`` each, medians): wall
 time, CPU seconds of ansible-playbook and its workers and module processes, CPU seconds of the
-emulator, module calls, AWS read and write calls (from the emulator's call log), and each slice's
-wall time. Prints JSON and a table with the ratio of the paths.
+emulator, module calls, AWS read and write calls (from the emulator's call log) in total and per
+module, the reads per resource of the creators' accounts, and each slice's wall time. Prints JSON
+and a table with the ratio of the paths.
 """
 
 import argparse
@@ -66,16 +67,70 @@ def module_starts(playbook_run):
     return starts
 
 
+# Calls that no module made: the inventory plugin's, at the start of each run, on the controller.
+NOT_A_MODULE = "(inventory)"
+
+
 def call_counts(emulator):
-    """AWS reads, writes and calls per operation from the emulator's call log since its last reset."""
+    """AWS reads, writes and calls per operation and per module from the emulator's call log since its last reset.
+
+    The module of a call is the one its user agent names (creatorcloud_module.py).
+    """
     calls = emulator.calls()
+    by_module = collections.defaultdict(lambda: {"reads": 0, "writes": 0, "operations": collections.Counter()})
+    for call in calls["calls"]:
+        counts = by_module[call.get("module") or NOT_A_MODULE]
+        counts["reads" if call["kind"] == "read" else "writes"] += 1
+        counts["operations"][f"{call['service']}:{call['operation']}"] += 1
     return {
         "aws_read_calls": calls["reads"],
         "aws_write_calls": calls["writes"],
         "calls_by_operation": dict(
             sorted(collections.Counter(f"{c['service']}:{c['operation']}" for c in calls["calls"]).items())
         ),
+        "calls_by_module": {
+            name: {**counts, "operations": dict(counts["operations"].most_common())}
+            for name, counts in sorted(by_module.items())
+        },
     }
+
+
+def creator_resources(endpoint_url, regions=("eu-central-1", "us-east-1")):
+    """{creator: resources} in each creator's account: what the tagging API lists in `regions`, and IAM roles.
+
+    The tagging API lists every tagged resource (tables, functions, log groups, alarms, buckets, keys,
+    secrets, topics, the user pool, the distribution, ...); IAM roles are global and counted apart;
+    the account's own access role is not the creator's.
+    """
+    import boto3
+
+    management = dict(endpoint_url=endpoint_url, aws_access_key_id="testing", aws_secret_access_key="testing")
+    organizations = boto3.client("organizations", region_name="us-east-1", **management)
+    sts = boto3.client("sts", region_name="us-east-1", **management)
+    counts = {}
+    for account in organizations.get_paginator("list_accounts").paginate().build_full_result()["Accounts"]:
+        tags = {t["Key"]: t["Value"] for t in organizations.list_tags_for_resource(ResourceId=account["Id"])["Tags"]}
+        creator = tags.get("creatorcloud:creator")
+        if not creator:
+            continue
+        role = f"arn:aws:iam::{account['Id']}:role/OrganizationAccountAccessRole"
+        credentials = sts.assume_role(RoleArn=role, RoleSessionName="bench")["Credentials"]
+        inside = dict(
+            endpoint_url=endpoint_url,
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+        )
+        arns = set()
+        for region in regions:
+            tagging = boto3.client("resourcegroupstaggingapi", region_name=region, **inside)
+            for page in tagging.get_paginator("get_resources").paginate():
+                arns.update(item["ResourceARN"] for item in page["ResourceTagMappingList"])
+        iam = boto3.client("iam", region_name="us-east-1", **inside)
+        roles = iam.get_paginator("list_roles").paginate().build_full_result()["Roles"]
+        arns.update(r["Arn"] for r in roles if r["RoleName"] != "OrganizationAccountAccessRole")
+        counts[creator] = len(arns)
+    return counts
 
 
 @contextlib.contextmanager
@@ -169,7 +224,12 @@ def measure(playbook, inventory, limit, env, emulator, repeat=1):
         for path in PATHS:
             samples[path].append(measure_path(playbook, args, inventory, env, emulator, 1, path))
     paths = {path: _median_of(results) for path, results in samples.items()}
+    resources = creator_resources(emulator.endpoint_url)
+    resources = {host: resources[host] for host in sorted(first.stats) if host in resources}
+    reads = paths["worker"]["aws_read_calls"]
     return {
+        "resources": resources,
+        "reads_per_resource": round(reads / sum(resources.values()), 2) if resources else None,
         "playbook": playbook,
         "inventory": str(inventory),
         "limit": limit,
@@ -200,6 +260,8 @@ def table(result):
         ("module calls", worker["module_calls"], process["module_calls"]),
         ("AWS read calls", worker["aws_read_calls"], process["aws_read_calls"]),
         ("AWS write calls", worker["aws_write_calls"], process["aws_write_calls"]),
+        ("resources (tagged, IAM roles)", sum(result["resources"].values()), ""),
+        ("AWS reads per resource", result["reads_per_resource"], ""),
         ("CPU ratio worker/process", result["cpu_ratio_worker_to_process"], ""),
         ("wall ratio worker/process", result["wall_ratio_worker_to_process"], ""),
         ("wall time per slice (s)", "", ""),
@@ -208,10 +270,20 @@ def table(result):
         (f"  {name}", seconds, process["slice_seconds"].get(name, ""))
         for name, seconds in worker["slice_seconds"].items()
     ]
+    rows += [("AWS reads / writes per module (worker)", "", "")]
+    rows += [
+        (f"  {name}", f"{counts['reads']} / {counts['writes']}", _top_operations(counts["operations"]))
+        for name, counts in worker["calls_by_module"].items()
+    ]
     rows += [("AWS calls per operation (worker)", "", "")]
     rows += [(f"  {operation}", count, "") for operation, count in worker["calls_by_operation"].items()]
     width = max(len(str(name)) for name, *_values in rows)
     return "\n".join(f"{str(name).ljust(width)}  {str(a).ljust(14)}  {b}" for name, a, b in rows)
+
+
+def _top_operations(operations, top=3):
+    """The module's most frequent operations, as 'DescribeTable 9, ...'."""
+    return ", ".join(f"{name.split(':', 1)[1]} {count}" for name, count in list(operations.items())[:top])
 
 
 def main(argv=None):

@@ -22,8 +22,9 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functio
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import function_log_group
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import function_name
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import log_group_arn
-from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import read_function
+from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import read_functions
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import read_log_groups
+from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import read_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import table_arn
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_http import desired_http_api
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_http import ensure_http_api
@@ -36,6 +37,7 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._api_roles i
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_roles import desired_function_role
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_roles import ensure_function_role
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_roles import read_function_role
+from ansible_collections.creatorcloud.platform.plugins.module_utils._api_roles import read_function_roles
 from ansible_collections.creatorcloud.platform.plugins.module_utils._backend_package import BackendPackageError
 from ansible_collections.creatorcloud.platform.plugins.module_utils._backend_package import build_backend_package
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
@@ -63,6 +65,10 @@ class ApiClients:
     @property
     def logs(self):
         return self._client("logs")
+
+    @property
+    def tagging(self):
+        return self._client("resourcegroupstaggingapi")
 
     @property
     def iam(self):
@@ -166,15 +172,20 @@ class Api:
         package = self.build(desired["backend_dir"], os.path.expanduser(desired["package_cache_dir"]))
         names = self.function_names()
         roles = {name: self.desired_role(spec) for name, spec in names.items()}
-        functions = {name: read_function(self.clients.awslambda, name) for name in names}
-        found = read_log_groups(self.clients.logs, function_log_group(resource_name(desired["creator"], "")))
-        found.update(read_log_groups(self.clients.logs, access_log_group(desired["creator"])))
+        tags = read_tags(self.clients.tagging)
+        functions = read_functions(self.clients.awslambda, names, tags)
+        found = read_log_groups(self.clients.logs, function_log_group(resource_name(desired["creator"], "")), tags)
+        found.update(read_log_groups(self.clients.logs, access_log_group(desired["creator"]), tags))
         # Log groups of functions the spec no longer has are left alone, and out of the diff.
         log_groups = {name: found.get(name) for name in self.log_group_names(names)}
+        existing_roles = read_function_roles(self.clients)
         current = {
             "functions": {name: function and function["configuration"] for name, function in functions.items()},
             "log_groups": log_groups,
-            "roles": {name: read_function_role(self.clients, role["role_name"]) for name, role in roles.items()},
+            "roles": {
+                name: read_function_role(self.clients, role["role_name"], roles=existing_roles)
+                for name, role in roles.items()
+            },
             "permissions": {
                 name: read_permissions(self.clients.awslambda, name) if functions[name] else {} for name in names
             },

@@ -14,6 +14,7 @@ import re
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import awslambda
 from ansible_collections.creatorcloud.platform.plugins.module_utils import logs
+from ansible_collections.creatorcloud.platform.plugins.module_utils import resourcegroupstaggingapi
 from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import KMS_KEY_ARN
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
 from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import ensure_tags
@@ -183,12 +184,29 @@ def desired_function(name, spec, memory_mb, role_arn, variables):
     }
 
 
-def read_function(client, name):
-    """The function's configuration and tags, or None when it does not exist."""
-    answer = awslambda.get_function(client, name)
-    if answer is None:
-        return None
-    return {"configuration": answer["Configuration"], "tags": answer.get("Tags", {})}
+# The tagging API's resource types of the functions and their log groups ("logs", not "logs:log-group":
+# moto files log groups as "logs:loggroup"; the ARN picks them out).
+TAGGED_TYPES = ("lambda:function", "logs")
+
+
+def read_tags(tagging):
+    """{ARN: tags} of the region's functions and log groups: one paged read for all of them."""
+    return resourcegroupstaggingapi.tags_by_arn(tagging, TAGGED_TYPES)
+
+
+def read_functions(client, names, tags):
+    """{name: {"configuration", "tags"} or None} of the functions `names`; `tags` is what read_tags returned.
+
+    One paged ListFunctions for all of them, instead of a GetFunction each; the configuration fields
+    that the converge compares (CONFIGURATION_KEYS, CodeSha256, FunctionArn) are the same in both answers.
+    """
+    found = {item["FunctionName"]: item for item in awslambda.list_functions(client) if item["FunctionName"] in names}
+    return {
+        name: {"configuration": found[name], "tags": tags.get(found[name]["FunctionArn"], {})}
+        if name in found
+        else None
+        for name in names
+    }
 
 
 def configuration_differences(configuration, desired):
@@ -255,16 +273,21 @@ def ensure_function(changes, client, desired, package, tags, current):
     return {**configuration, **desired, "FunctionArn": arn, "CodeSha256": package.code_sha256}
 
 
-def read_log_groups(client, prefix):
-    """The log groups whose names start with `prefix`: {name: {"arn", "retention", "tags"}}."""
+def read_log_groups(client, prefix, tags):
+    """The log groups whose names start with `prefix`: {name: {"arn", "retention", "tags"}}.
+
+    `tags` is what read_tags returned: the tagging API's tags of every log group, instead of a
+    ListTagsForResource per log group.
+    """
+    groups = logs.describe_log_groups(client, prefix)
     found = {}
-    for group in logs.describe_log_groups(client, prefix):
+    for group in groups:
         # Older answers carry only "arn", which ends in the ":*" of the log group's streams.
         arn = group.get("logGroupArn") or re.sub(r":\*$", "", group["arn"])
         found[group["logGroupName"]] = {
             "arn": arn,
             "retention": group.get("retentionInDays"),
-            "tags": logs.list_tags(client, arn),
+            "tags": tags.get(arn, {}),
         }
     return found
 

@@ -153,18 +153,31 @@ def desired_function_role(creator, function_spec, account_id, region, tables, us
     }
 
 
-def read_function_role(clients, role_name, policy_name=None):
+def read_function_roles(clients):
+    """{role name: role with its inline policies} of every role under ROLE_PATH, in one paged read."""
+    return iam.roles_with_inline_policies(clients.iam, ROLE_PATH)
+
+
+def read_function_role(clients, role_name, policy_name=None, roles=None):
     """The role as it is, or None when it does not exist.
 
     Returns {"role_name", "path", "role_arn", "assume_role_policy", "policy" (ours, or None),
     "policy_names" (every inline policy), "tags"}; our inline policy is named like the role by default.
+    `roles` is what read_function_roles returned; without it the role is read on its own.
     """
-    role = iam.get_role(clients.iam, role_name)
-    if role is None:
-        return None
     policy_name = policy_name or role_name
-    policy_names = iam.list_role_policies(clients.iam, role_name)
-    policy = iam.get_role_policy(clients.iam, role_name, policy_name) if policy_name in policy_names else None
+    if roles is not None:
+        role = roles.get(role_name)
+        if role is None:
+            return None
+        inline = {item["PolicyName"]: item["PolicyDocument"] for item in role.get("RolePolicyList", [])}
+        policy_names, policy = sorted(inline), inline.get(policy_name)
+    else:
+        role = iam.get_role(clients.iam, role_name)
+        if role is None:
+            return None
+        policy_names = iam.list_role_policies(clients.iam, role_name)
+        policy = iam.get_role_policy(clients.iam, role_name, policy_name) if policy_name in policy_names else None
     return {
         "role_name": role["RoleName"],
         "path": role["Path"],

@@ -21,6 +21,8 @@ def table_arn(region, account_id, name):
 
 def creator_tables(client, creator, region, account_id, names=None):
     """The creator's tables: `names` that exist, or when None every table tagged as the creator's."""
+    if names is not None and not names:
+        return []  # nothing to verify: no need to list the tables
     existing = dynamodb.list_tables(client)
     if names is not None:
         return sorted(set(names) & set(existing))
@@ -31,21 +33,24 @@ def creator_tables(client, creator, region, account_id, names=None):
     )
 
 
-def creator_buckets(client, creator, skip=()):
-    """The buckets of the account tagged as the creator's, but those in `skip`."""
-    names = [bucket["Name"] for bucket in s3.list_buckets(client) if bucket["Name"] not in skip]
-    return sorted(name for name in names if s3.get_bucket_tags(client, name).get(CREATOR_TAG) == creator)
+def creator_buckets(client, creator, skip=(), names=None):
+    """The buckets of the creator, but those in `skip`: `names` that exist, or when None every bucket tagged as its."""
+    existing = [bucket["Name"] for bucket in s3.list_buckets(client) if bucket["Name"] not in skip]
+    if names is not None:
+        return sorted(set(names) & set(existing))
+    return sorted(name for name in existing if s3.get_bucket_tags(client, name).get(CREATOR_TAG) == creator)
 
 
 def read_protection(clients, request):
     """{"tables": {name: PITR on?}, "buckets": {name: versioning status or None}} of the creator's data stores.
 
-    `request` holds creator, region, account_id, table_names (None: find them by tag) and skip_buckets.
+    `request` holds creator, region, account_id, table_names and bucket_names (None: find them by tag) and
+    skip_buckets.
     """
     tables = creator_tables(
         clients.dynamodb, request["creator"], request["region"], request["account_id"], request["table_names"]
     )
-    buckets = creator_buckets(clients.s3, request["creator"], request["skip_buckets"])
+    buckets = creator_buckets(clients.s3, request["creator"], request["skip_buckets"], request.get("bucket_names"))
     return {
         "tables": {name: dynamodb.point_in_time_recovery_enabled(clients.dynamodb, name) for name in tables},
         "buckets": {name: s3.get_versioning(clients.s3, name).get("Status") for name in buckets},

@@ -16,6 +16,7 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functio
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import function_arn
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import log_group_arn
 from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import read_log_groups
+from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import read_tags
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import CREATOR_TAG
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import NAME_PREFIX
@@ -93,9 +94,10 @@ def describe(state):
 class Chat:
     """The converge of one creator's chat. `desired` holds the module's parameters (with region)."""
 
-    def __init__(self, ivschat_client, logs_client, desired, check_mode):
+    def __init__(self, ivschat_client, logs_client, tagging_client, desired, check_mode):
         self.ivschat = ivschat_client
         self.logs = logs_client
+        self.tagging = tagging_client
         self.desired = desired
         self.changes = Changes(check_mode)
         self.tags = resource_tags(desired["creator"], COMPONENT, extra=desired["tags"])
@@ -123,7 +125,7 @@ class Chat:
 
     def read_log_group(self):
         """The chat's log group as {"name", "arn", "retention", "tags"}, or None."""
-        found = read_log_groups(self.logs, self.log_group).get(self.log_group)
+        found = read_log_groups(self.logs, self.log_group, read_tags(self.tagging)).get(self.log_group)
         return found and dict(found, name=self.log_group)
 
     def desired_room(self, logging_arn):

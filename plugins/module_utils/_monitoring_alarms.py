@@ -10,6 +10,7 @@ function, table or distribution is gone) is deleted: alarms hold no fan data.
 import functools
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import cloudwatch
+from ansible_collections.creatorcloud.platform.plugins.module_utils import resourcegroupstaggingapi
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import CREATOR_TAG
 from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_name
@@ -215,14 +216,19 @@ def with_actions(alarm, topic_arn):
     return dict(alarm, ActionsEnabled=True, AlarmActions=[topic_arn], OKActions=[topic_arn])
 
 
-def read_alarms(client, creator):
-    """The creator's alarms in the client's region by name, each with its tags (other accounts' names skipped)."""
-    found = {}
-    for alarm in cloudwatch.describe_alarms(client, alarm_prefix(creator)):
-        tags = cloudwatch.list_tags(client, alarm["AlarmArn"])
-        if tags.get(CREATOR_TAG) == creator:
-            found[alarm["AlarmName"]] = dict(alarm, Tags=tags)
-    return found
+def read_alarms(client, tagging, creator):
+    """The creator's alarms in the clients' region by name, each with its tags (alarms not tagged as its skipped).
+
+    Two paged reads for all of them: the alarms, and their tags from the tagging API (a ListTagsForResource
+    per alarm made 28 reads for creator1's alarms).
+    """
+    alarms = cloudwatch.describe_alarms(client, alarm_prefix(creator))
+    if not alarms:
+        return {}
+    tags = resourcegroupstaggingapi.tags_by_arn(tagging, "cloudwatch:alarm", {CREATOR_TAG: creator})
+    return {
+        alarm["AlarmName"]: dict(alarm, Tags=tags[alarm["AlarmArn"]]) for alarm in alarms if alarm["AlarmArn"] in tags
+    }
 
 
 def setting(alarm, key):

@@ -98,7 +98,8 @@ def describe(state):
 
 
 class Monitoring:
-    """The converge of one creator's monitoring. `clients` maps "regional"/"global" to {"sns", "cloudwatch"}."""
+    """The converge of one creator's monitoring. `clients` maps "regional"/"global" to {"sns", "cloudwatch",
+    "resourcegroupstaggingapi"}."""
 
     def __init__(self, clients, desired, check_mode):
         self.clients = clients
@@ -137,7 +138,12 @@ class Monitoring:
     def read(self):
         """Every resource as it is now."""
         creator = self.desired["creator"]
-        alarms = {scope: read_alarms(self.clients[scope]["cloudwatch"], creator) for scope in self.scopes()}
+        alarms = {
+            scope: read_alarms(
+                self.clients[scope]["cloudwatch"], self.clients[scope]["resourcegroupstaggingapi"], creator
+            )
+            for scope in self.scopes()
+        }
         return {
             "topics": {self.regions[scope]: self.read_topic(scope) for scope in self.scopes()},
             "alarms": {"regional": alarms["regional"], "global": alarms.get("global", {})},

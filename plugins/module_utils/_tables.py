@@ -23,6 +23,7 @@ import re
 import time
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils import dynamodb
+from ansible_collections.creatorcloud.platform.plugins.module_utils import resourcegroupstaggingapi
 from ansible_collections.creatorcloud.platform.plugins.module_utils import ssm
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
 from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
@@ -224,8 +225,12 @@ def spec_errors(tables, absent_tables, delete_data):
     return errors
 
 
-def read_table(client, name):
-    """The table with its recovery, time to live and tags, in the form the steps compare, or None."""
+def read_table(client, name, tags_by_arn=None):
+    """The table with its recovery, time to live and tags, in the form the steps compare, or None.
+
+    `tags_by_arn` holds the tags of the region's tables, read at once (resourcegroupstaggingapi); without
+    it the table's tags are read on their own.
+    """
     table = dynamodb.describe_table(client, name)
     if table is None:
         return None
@@ -247,7 +252,11 @@ def read_table(client, name):
         "deletion_protection": table.get("DeletionProtectionEnabled", False),
         "point_in_time_recovery": dynamodb.point_in_time_recovery_enabled(client, name),
         "ttl_attribute": dynamodb.time_to_live(client, name),
-        "tags": dynamodb.list_tags(client, table["TableArn"]),
+        "tags": (
+            dynamodb.list_tags(client, table["TableArn"])
+            if tags_by_arn is None
+            else tags_by_arn.get(table["TableArn"], {})
+        ),
     }
 
 
@@ -352,8 +361,20 @@ def index_gone(table, index_name):
 class Tables:
     """The converge of one creator's tables. `desired` holds the module's parameters."""
 
-    def __init__(self, client, desired, check_mode, sleep=time.sleep, clock=time.monotonic, active=None, changes=None):
+    def __init__(
+        self,
+        client,
+        desired,
+        check_mode,
+        sleep=time.sleep,
+        clock=time.monotonic,
+        active=None,
+        changes=None,
+        tagging=None,
+    ):
         self.client = client
+        # The tagging API's client reads every table's tags in one call; a restore, which reads one table, has none.
+        self.tagging = tagging
         self.desired = desired
         self.active = active or {}
         # A restore shares its Changes, so a failure reports everything the restore already did.
@@ -370,10 +391,12 @@ class Tables:
     def converge(self):
         """Plan, and apply unless in check mode. Returns (changed, before, after, unmanaged)."""
         with self.changes.reporting_failures():
+            tags = resourcegroupstaggingapi.tags_by_arn(self.tagging, "dynamodb:table") if self.tagging else None
             current = {
-                spec["name"]: read_table(self.client, self.name_of(spec["name"])) for spec in self.desired["tables"]
+                spec["name"]: read_table(self.client, self.name_of(spec["name"]), tags)
+                for spec in self.desired["tables"]
             }
-            absent = {name: read_table(self.client, self.name_of(name)) for name in self.desired["absent_tables"]}
+            absent = {name: read_table(self.client, self.name_of(name), tags) for name in self.desired["absent_tables"]}
             self._check_plan(current)
             after = {spec["name"]: self._ensure_table(current[spec["name"]], spec) for spec in self.desired["tables"]}
             for table in absent.values():

@@ -34,11 +34,12 @@ class LambdaErrorHandler(AWSErrorHandler):
         return is_boto3_error_code("ResourceNotFoundException")
 
 
-@LambdaErrorHandler.list_error_handler("get the function")
+@LambdaErrorHandler.common_error_handler("list the functions")
 @_RETRY
-def get_function(client, name):
-    """{"Configuration", "Tags", ...} of the function, or None when there is no such function."""
-    return client.get_function(FunctionName=name)
+def list_functions(client):
+    """The configuration of every function of the region (all pages): what GetFunction's "Configuration" holds,
+    but the state fields (State, LastUpdateStatus), which AWS leaves out of ListFunctions."""
+    return client.get_paginator("list_functions").paginate().build_full_result().get("Functions", [])
 
 
 @LambdaErrorHandler.common_error_handler("create the function")

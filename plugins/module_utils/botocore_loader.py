@@ -35,6 +35,7 @@ SLICE_SERVICES = (
     "lambda",
     "logs",
     "organizations",
+    "resourcegroupstaggingapi",
     "route53",
     "s3",
     "secretsmanager",

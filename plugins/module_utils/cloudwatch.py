@@ -33,11 +33,6 @@ def delete_alarms(client, names):
     client.delete_alarms(AlarmNames=list(names))
 
 
-@CloudWatchErrorHandler.common_error_handler("list the tags of the alarm")
-def list_tags(client, arn):
-    return {tag["Key"]: tag["Value"] for tag in client.list_tags_for_resource(ResourceARN=arn).get("Tags", [])}
-
-
 @CloudWatchErrorHandler.common_error_handler("tag the alarm")
 def tag_resource(client, arn, tags):
     client.tag_resource(ResourceARN=arn, Tags=[{"Key": key, "Value": value} for key, value in tags.items()])

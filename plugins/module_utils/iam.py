@@ -32,6 +32,20 @@ def get_role(client, role_name):
     return client.get_role(RoleName=role_name)["Role"]
 
 
+@IAMErrorHandler.common_error_handler("read the roles and their inline policies")
+@_RETRY
+def roles_with_inline_policies(client, path_prefix):
+    """{role name: role} of the account's roles under `path_prefix`, from one paged GetAccountAuthorizationDetails.
+
+    Each role as GetRole returns it (trust policy as a dict, tags) plus "RolePolicyList", its inline
+    policies [{"PolicyName", "PolicyDocument"}]: three reads per role (GetRole, ListRolePolicies,
+    GetRolePolicy) become one read per 100 roles.
+    """
+    paginator = client.get_paginator("get_account_authorization_details")
+    roles = paginator.paginate(Filter=["Role"]).build_full_result().get("RoleDetailList", [])
+    return {role["RoleName"]: role for role in roles if role["Path"].startswith(path_prefix)}
+
+
 @IAMErrorHandler.common_error_handler("create the role")
 @_RETRY
 def create_role(client, role_name, path, assume_role_policy, tags):

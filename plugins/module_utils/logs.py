@@ -39,12 +39,6 @@ def put_retention_policy(client, name, days):
     client.put_retention_policy(logGroupName=name, retentionInDays=days)
 
 
-@LogsErrorHandler.common_error_handler("list the tags of the log group")
-@_RETRY
-def list_tags(client, arn):
-    return client.list_tags_for_resource(resourceArn=arn).get("tags", {})
-
-
 @LogsErrorHandler.common_error_handler("tag the log group")
 @_RETRY
 def tag_resource(client, arn, tags):

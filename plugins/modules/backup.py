@@ -25,9 +25,9 @@ description:
     versioned, reachable over TLS only, tagged C(creatorcloud:backup=false) (it is the backup), whose exports (and
     their old versions) expire after O(export_retention_days) days.
   - Verifies that every DynamoDB table of the creator (O(table_names), or every table tagged
-    C(creatorcloud:creator=<creator>)) has point-in-time recovery on, and every bucket tagged as the creator's has
-    versioning on; turns on what is off and reports it in RV(backup.fixed). In check mode it reports what it would
-    turn on.
+    C(creatorcloud:creator=<creator>)) has point-in-time recovery on, and every bucket of the creator
+    (O(bucket_names), or every bucket tagged as the creator's) has versioning on; turns on what is off and reports it
+    in RV(backup.fixed). In check mode it reports what it would turn on.
   - Who owns what, so that no two modules fight. The backup module only ever turns protection on. The site bucket's
     versioning and lifecycle (old versions expire after 30 days) belong to the website module. The recordings
     bucket's lifecycle (recordings expire, and their old versions a day later) belongs to the ivs module; its
@@ -69,6 +69,13 @@ options:
       - The names in AWS of the creator's tables to verify (the tables role's C(tables_names) values). Names of tables
         that do not exist (yet) are skipped.
       - When omitted, every table of the account tagged C(creatorcloud:creator=<creator>) is verified.
+    type: list
+    elements: str
+  bucket_names:
+    description:
+      - The names of the creator's buckets whose versioning to verify. Names of buckets that do not exist (yet) are
+        skipped; the export bucket is the module's own and always set.
+      - When omitted, every bucket of the account tagged C(creatorcloud:creator=<creator>) is verified.
     type: list
     elements: str
   tags:
@@ -226,6 +233,7 @@ def main():
         weekly_retention_days=dict(type="int", default=365),
         export_retention_days=dict(type="int", default=90),
         table_names=dict(type="list", elements="str"),
+        bucket_names=dict(type="list", elements="str"),
         tags=dict(type="dict"),
     )
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)

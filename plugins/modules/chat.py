@@ -167,7 +167,8 @@ def main():
 
     def make_chat():
         session = CreatorSession.from_params(module)
-        return Chat(session.client("ivschat"), session.client("logs"), params, module.check_mode)
+        clients = (session.client(service) for service in ("ivschat", "logs", "resourcegroupstaggingapi"))
+        return Chat(*clients, params, module.check_mode)
 
     chat = module.run_converge(f"creator {params['creator']}", make_chat)
     changed, before, after = module.run_converge(f"creator {params['creator']}", chat.converge)

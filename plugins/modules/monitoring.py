@@ -258,11 +258,11 @@ def desired_state(module):
 
 
 def clients(session, region):
-    """SNS and CloudWatch clients of the creator's region and of us-east-1."""
+    """SNS, CloudWatch and tagging (the alarms' tags) clients of the creator's region and of us-east-1."""
     scopes = {"regional": region, "global": GLOBAL_REGION}
+    services = ("sns", "cloudwatch", "resourcegroupstaggingapi")
     return {
-        scope: {service: session.client(service, region=name) for service in ("sns", "cloudwatch")}
-        for scope, name in scopes.items()
+        scope: {service: session.client(service, region=name) for service in services} for scope, name in scopes.items()
     }
 
 

@@ -294,7 +294,8 @@ def main():
     def make_tables():
         session = CreatorSession.from_params(module)
         active = read_active_tables(session.client("ssm"), params["creator"])
-        return Tables(session.client("dynamodb"), params, module.check_mode, active=active)
+        tagging = session.client("resourcegroupstaggingapi")
+        return Tables(session.client("dynamodb"), params, module.check_mode, active=active, tagging=tagging)
 
     tables = module.run_converge(f"creator {params['creator']}", make_tables)
     changed, before, after, unmanaged = module.run_converge(f"creator {params['creator']}", tables.converge)

@@ -14,10 +14,11 @@ PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
 
 
 def services_named_in_the_slices():
-    """Every service a slice makes a client for, from the source: `client("name"` and `for service in ("a", ...)`."""
+    """Every service a slice makes a client for, from the source: `client("name"`, `for service in ("a", ...)`
+    and `services = ("a", ...)`."""
     source = "\n".join(path.read_text() for path in PLUGINS.rglob("*.py"))
     found = set(re.findall(r"client\(\s*\"([a-z0-9-]+)\"", source))
-    for names in re.findall(r"for service in \(([^)]*)\)", source):
+    for names in re.findall(r"(?:for service in|services =) \(([^)]*)\)", source):
         found |= set(re.findall(r"\"([a-z0-9-]+)\"", names))
     return found
 
