@@ -212,6 +212,7 @@ class Api:
                 desired["log_retention_days"],
                 self.tags,
                 current.get(name),
+                desired["purge_tags"],
             )
         return after
 
@@ -227,7 +228,13 @@ class Api:
             wanted = desired_function(name, spec, memory, roles[name]["role_arn"], variables)
             wanted["FunctionArn"] = function_arn(desired["region"], desired["account_id"], name)
             after[name] = ensure_function(
-                self.changes, self.clients.awslambda, wanted, plan["package"], self.tags, plan["functions"][name]
+                self.changes,
+                self.clients.awslambda,
+                wanted,
+                plan["package"],
+                self.tags,
+                plan["functions"][name],
+                desired["purge_tags"],
             )
         return after
 
@@ -251,7 +258,7 @@ class Api:
             access_log_arn,
             desired["tags"],
         )
-        return ensure_http_api(self.changes, self.clients, wanted, current)
+        return ensure_http_api(self.changes, self.clients, dict(wanted, purge_tags=desired["purge_tags"]), current)
 
     def apply(self, plan):
         """Converge every resource in dependency order; returns the state after (predicted in check mode)."""
@@ -260,7 +267,9 @@ class Api:
         names = plan["names"]
         log_groups = self.ensure_log_groups(current["log_groups"], names)
         roles = {
-            name: ensure_function_role(self.changes, self.clients, role, current["roles"][name])
+            name: ensure_function_role(
+                self.changes, self.clients, role, current["roles"][name], purge_tags=self.desired["purge_tags"]
+            )
             for name, role in plan["roles"].items()
         }
         functions = self.ensure_functions(plan, roles)

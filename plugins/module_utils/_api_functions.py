@@ -229,7 +229,7 @@ def update_function(client, update, request):
     return answer
 
 
-def ensure_function(changes, client, desired, package, tags, current):
+def ensure_function(changes, client, desired, package, tags, current, purge_tags=True):
     """Create or update one function; returns its configuration after (predicted in check mode).
 
     `desired` is desired_function's answer plus "FunctionArn"; `package` the BackendPackage.
@@ -266,7 +266,7 @@ def ensure_function(changes, client, desired, package, tags, current):
         f"function {name}",
         current["tags"],
         tags,
-        True,
+        purge_tags,
         functools.partial(awslambda.tag_resource, client, arn),
         functools.partial(awslambda.untag_resource, client, arn),
     )
@@ -292,7 +292,7 @@ def read_log_groups(client, prefix, tags):
     return found
 
 
-def ensure_log_group(changes, client, name, arn, retention, tags, current):
+def ensure_log_group(changes, client, name, arn, retention, tags, current, purge_tags=True):
     """Create the log group or set its retention and tags; returns {"name", "arn", "retention"}."""
     if current is None:
         changes.make(f"create log group {name}", logs.create_log_group, client, name, tags)
@@ -306,7 +306,7 @@ def ensure_log_group(changes, client, name, arn, retention, tags, current):
         f"log group {name}",
         current["tags"],
         tags,
-        True,
+        purge_tags,
         functools.partial(logs.tag_resource, client, current["arn"]),
         functools.partial(logs.untag_resource, client, current["arn"]),
     )

@@ -239,7 +239,7 @@ def ensure_api(changes, client, desired, current_api):
         f"HTTP API {name}",
         current_api.get("Tags") or {},
         desired["tags"],
-        True,
+        desired.get("purge_tags", True),
         functools.partial(apigatewayv2.tag_resource, client, arn),
         functools.partial(apigatewayv2.untag_resource, client, arn),
     )

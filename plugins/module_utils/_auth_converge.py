@@ -102,7 +102,9 @@ class Auth:
         desired = self.desired
         tags = resource_tags(desired["creator"], COMPONENT, extra=desired["tags"])
         settings = desired_pool_settings(tags, desired["post_confirmation_lambda_arn"])
-        pool = ensure_pool(self.client, self.changes, current["pool"], self.name, settings, desired["mfa"])
+        pool = ensure_pool(
+            self.client, self.changes, current["pool"], self.name, settings, desired["mfa"], desired["purge_tags"]
+        )
         client_settings = desired_client_settings(
             client_name(desired["creator"]), desired["domain"], desired["token_lifetimes"]
         )

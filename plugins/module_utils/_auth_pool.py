@@ -116,8 +116,13 @@ def read_pool(client, name, creator):
     return dict(pool, Mfa=normalised_mfa_config(cognito.get_mfa_config(client, pool["Id"])))
 
 
-def ensure_pool(client, changes, current, name, settings, mfa):
-    """Create the pool or put its settings and MFA right; returns the pool after (Id None in check mode)."""
+def ensure_pool(client, changes, current, name, settings, mfa, purge_tags=True):
+    """Create the pool or put its settings and MFA right; returns the pool after (Id None in check mode).
+
+    UpdateUserPool replaces all of the pool's tags: without `purge_tags` the pool's other tags are sent too.
+    """
+    if current is not None and not purge_tags:
+        settings = dict(settings, UserPoolTags={**own_tags(current.get("UserPoolTags")), **settings["UserPoolTags"]})
     if current is None:
         # MFA is left out of the creation: TOTP can only be switched on once the pool exists.
         created = changes.make(

@@ -247,7 +247,7 @@ class Backup:
             what,
             current["tags"],
             self.tags,
-            True,
+            self.desired["purge_tags"],
             lambda to_set: awsbackup.tag_resource(client, arn, to_set),
             lambda keys: awsbackup.untag_resource(client, arn, keys),
         )
@@ -313,7 +313,7 @@ class Backup:
             bucket=self.bucket,
             # The bucket is the backup: AWS Backup must not back it up again.
             tags=dict(resource_tags(desired["creator"], COMPONENT, extra=desired["tags"]), **{BACKUP_TAG: "false"}),
-            purge_tags=True,
+            purge_tags=desired["purge_tags"],
             retention_days=days,
             what="table exports",
         )
@@ -325,7 +325,13 @@ class Backup:
         """Converge role, vault, plan, selection, bucket, then the protection; returns (after, fixed)."""
         desired = self.desired
         role = ensure_backup_role(
-            self.clients.iam, self.changes, current["role"], desired["account_id"], self.role, self.tags
+            self.clients.iam,
+            self.changes,
+            current["role"],
+            desired["account_id"],
+            self.role,
+            self.tags,
+            desired["purge_tags"],
         )
         vault = self.ensure_vault(current["vault"])
         plan = self.ensure_plan(current["plan"])

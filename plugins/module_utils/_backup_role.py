@@ -66,7 +66,7 @@ def read_backup_role(client, name):
     }
 
 
-def ensure_backup_role(client, changes, current, account_id, name, tags):
+def ensure_backup_role(client, changes, current, account_id, name, tags, purge_tags=True):
     """Create the role or put back its trust policy, managed policies and tags; returns it after."""
     trust = backup_trust_policy(account_id)
     if current is None:
@@ -92,7 +92,7 @@ def ensure_backup_role(client, changes, current, account_id, name, tags):
         f"IAM role {name}",
         current["tags"],
         tags,
-        True,
+        purge_tags,
         functools.partial(iam.tag_role, client, name),
         functools.partial(iam.untag_role, client, name),
     )

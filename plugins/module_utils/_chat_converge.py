@@ -146,7 +146,7 @@ class Chat:
         """The tags of a room or logging configuration; returns them after."""
         tag = functools.partial(ivschat.tag_resource, self.ivschat, arn)
         untag = functools.partial(ivschat.untag_resource, self.ivschat, arn)
-        return ensure_tags(self.changes, what, current, self.tags, True, tag, untag)
+        return ensure_tags(self.changes, what, current, self.tags, self.desired["purge_tags"], tag, untag)
 
     def ensure_logging_configuration(self, current):
         """Create the logging configuration or point it at the log group; returns it after."""
@@ -201,6 +201,7 @@ class Chat:
             desired["log_retention_days"],
             self.tags,
             current["log_group"],
+            desired["purge_tags"],
         )
         configuration = self.ensure_logging_configuration(current["logging_configuration"])
         room = self.ensure_room(current["room"], configuration["arn"])

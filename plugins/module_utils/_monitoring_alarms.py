@@ -247,10 +247,11 @@ def alarm_view(alarm):
 class AlarmSet:
     """The alarms of one region: `client` is that region's CloudWatch client."""
 
-    def __init__(self, changes, client, tags):
+    def __init__(self, changes, client, tags, purge_tags=True):
         self.changes = changes
         self.client = client
         self.tags = tags
+        self.purge_tags = purge_tags
 
     def ensure_alarm(self, current, desired):
         """Create or update one alarm and its tags; returns it after."""
@@ -270,7 +271,9 @@ class AlarmSet:
             after.update(desired)
         tag = functools.partial(cloudwatch.tag_resource, self.client, current["AlarmArn"])
         untag = functools.partial(cloudwatch.untag_resource, self.client, current["AlarmArn"])
-        after["Tags"] = ensure_tags(self.changes, f"alarm {name}", current["Tags"], self.tags, True, tag, untag)
+        after["Tags"] = ensure_tags(
+            self.changes, f"alarm {name}", current["Tags"], self.tags, self.purge_tags, tag, untag
+        )
         return after
 
     def ensure(self, current, desired):

@@ -174,7 +174,8 @@ class Monitoring:
             after["kms_master_key_id"] = kms_key_id
         tag = functools.partial(sns.tag_resource, client, current["arn"])
         untag = functools.partial(sns.untag_resource, client, current["arn"])
-        after["tags"] = ensure_tags(self.changes, what, current["tags"], self.tags, True, tag, untag)
+        purge = self.desired["purge_tags"]
+        after["tags"] = ensure_tags(self.changes, what, current["tags"], self.tags, purge, tag, untag)
         return after
 
     def ensure_subscriptions(self, scope, topic):
@@ -222,7 +223,7 @@ class Monitoring:
         after_alarms = {"regional": {}, "global": {}}
         for scope in self.scopes():
             wanted = [with_actions(alarm, targets[scope]) for alarm in alarms[scope]]
-            alarm_set = AlarmSet(self.changes, self.clients[scope]["cloudwatch"], self.tags)
+            alarm_set = AlarmSet(self.changes, self.clients[scope]["cloudwatch"], self.tags, self.desired["purge_tags"])
             after_alarms[scope] = alarm_set.ensure(current["alarms"][scope], wanted)
         dashboard = ensure_dashboard(
             self.changes,

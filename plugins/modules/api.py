@@ -190,12 +190,8 @@ options:
       - Where the dependencies' wheels are cached on the controller, keyed by the requirements.
     type: path
     default: ~/.cache/creatorcloud/lambda-wheels
-  tags:
-    description:
-      - Tags for every resource, besides C(creatorcloud:creator) and C(creatorcloud:component) which the module always
-        sets. Other tags are removed (C(aws:) tags are never).
-    type: dict
 extends_documentation_fragment:
+  - creatorcloud.platform.tags
   - creatorcloud.platform.in_worker
   - creatorcloud.platform.converge
   - creatorcloud.platform.creator_session
@@ -308,6 +304,8 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_conf
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
 
 ROUTE_OPTIONS = dict(
     route_key=dict(type="str", required=True, no_log=False),  # an HTTP route, not a secret
@@ -367,10 +365,10 @@ def main():
         log_retention_days=dict(type="int", default=30),
         backend_dir=dict(type="path", required=True),
         package_cache_dir=dict(type="path", default="~/.cache/creatorcloud/lambda-wheels"),
-        tags=dict(type="dict"),
+        **tags_argument_spec(),
     )
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = dict(module.params, region=module.region, tags=module.params["tags"] or {})
+    params = dict(module.params, region=module.region, **tag_parameters(module.params))
 
     module.fail_on_errors(f"creator {params['creator']}", validation_errors(params))
 

@@ -80,12 +80,8 @@ options:
         need not exist yet (the api slice, which runs after this one, creates it); Cognito calls it only when a fan
         confirms.
     type: str
-  tags:
-    description:
-      - Tags for the user pool, besides C(creatorcloud:creator) and C(creatorcloud:component) which the module always
-        sets. Other tags are removed (C(aws:) tags are never).
-    type: dict
 extends_documentation_fragment:
+  - creatorcloud.platform.tags
   - creatorcloud.platform.in_worker
   - creatorcloud.platform.converge
   - creatorcloud.platform.creator_session
@@ -175,6 +171,8 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_conf
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
 
 
 def function_arn(region, account_id, name):
@@ -215,14 +213,14 @@ def main():
         admins=dict(type="list", elements="str", default=[]),
         post_confirmation_lambda_arn=dict(type="str"),
         post_confirmation_function=dict(type="str"),
-        tags=dict(type="dict"),
+        **tags_argument_spec(),
     )
     module = CreatorCloudModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
         mutually_exclusive=[("post_confirmation_lambda_arn", "post_confirmation_function")],
     )
-    params = dict(module.params, region=module.region, tags=module.params["tags"] or {})
+    params = dict(module.params, region=module.region, **tag_parameters(module.params))
     if params["post_confirmation_function"]:
         params["post_confirmation_lambda_arn"] = function_arn(
             params["region"], params["account_id"], params["post_confirmation_function"]

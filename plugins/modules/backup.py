@@ -78,12 +78,8 @@ options:
       - When omitted, every bucket of the account tagged C(creatorcloud:creator=<creator>) is verified.
     type: list
     elements: str
-  tags:
-    description:
-      - Tags for every resource, besides C(creatorcloud:creator) and C(creatorcloud:component=backup) which the module
-        always sets. Other tags are removed (C(aws:) tags are never).
-    type: dict
 extends_documentation_fragment:
+  - creatorcloud.platform.tags
   - creatorcloud.platform.in_worker
   - creatorcloud.platform.converge
   - creatorcloud.platform.creator_session
@@ -207,6 +203,8 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_conf
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
 
 
 def validation_errors(params):
@@ -234,10 +232,10 @@ def main():
         export_retention_days=dict(type="int", default=90),
         table_names=dict(type="list", elements="str"),
         bucket_names=dict(type="list", elements="str"),
-        tags=dict(type="dict"),
+        **tags_argument_spec(),
     )
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = dict(module.params, region=module.region, tags=module.params["tags"] or {})
+    params = dict(module.params, region=module.region, **tag_parameters(module.params))
 
     module.fail_on_errors(f"creator {params['creator']}", validation_errors(params))
 

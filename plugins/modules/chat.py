@@ -41,12 +41,8 @@ options:
       - How many days the chat's log group keeps the messages and events (a value CloudWatch Logs accepts).
     type: int
     default: 30
-  tags:
-    description:
-      - Tags for every resource, besides C(creatorcloud:creator) and C(creatorcloud:component=chat) which the module
-        always sets. Other tags are removed (C(aws:) tags are never).
-    type: dict
 extends_documentation_fragment:
+  - creatorcloud.platform.tags
   - creatorcloud.platform.in_worker
   - creatorcloud.platform.converge
   - creatorcloud.platform.creator_session
@@ -138,6 +134,8 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_conf
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
 
 
 def validation_errors(params):
@@ -158,10 +156,10 @@ def main():
         max_message_length=dict(type="int", default=500),
         max_messages_per_second=dict(type="int", default=5),
         log_retention_days=dict(type="int", default=30),
-        tags=dict(type="dict"),
+        **tags_argument_spec(),
     )
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = dict(module.params, region=module.region, tags=module.params["tags"] or {})
+    params = dict(module.params, region=module.region, **tag_parameters(module.params))
 
     module.fail_on_errors(f"creator {params['creator']}", validation_errors(params))
 

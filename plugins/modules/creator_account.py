@@ -38,22 +38,13 @@ options:
       - Path of the organizational unit below the root, names separated by C(/).
     type: str
     default: creators
-  tags:
-    description:
-      - Tags for the account, besides C(creatorcloud:creator) which the module always sets.
-      - Keys starting with C(aws:) or C(creatorcloud:) are reserved.
-    type: dict
-  purge_tags:
-    description:
-      - Remove tags that are not in O(tags) (C(aws:) tags are never removed).
-    type: bool
-    default: true
   wait_timeout:
     description:
       - How many seconds to wait for AWS to finish creating a new account.
     type: int
     default: 900
 extends_documentation_fragment:
+  - creatorcloud.platform.tags
   - creatorcloud.platform.in_worker
   - creatorcloud.platform.converge
   - creatorcloud.platform.creator_role
@@ -135,6 +126,8 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_conf
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import DEFAULT_ROLE_NAME
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
 
 
 def validation_errors(params):
@@ -157,13 +150,12 @@ def main():
         email=dict(type="str", required=True),
         account_name=dict(type="str"),
         ou_path=dict(type="str", default="creators"),
-        tags=dict(type="dict"),
-        purge_tags=dict(type="bool", default=True),
+        **tags_argument_spec(),
         wait_timeout=dict(type="int", default=900),
         role_name=dict(type="str", default=DEFAULT_ROLE_NAME),
     )
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = dict(module.params)
+    params = dict(module.params, **tag_parameters(module.params))
     params["account_name"] = params["account_name"] or params["creator"]
 
     errors = validation_errors(params)

@@ -26,16 +26,8 @@ options:
       - The creator's slug, the inventory host name. It names the key's alias.
     type: str
     required: true
-  tags:
-    description:
-      - Tags for the key, besides C(creatorcloud:creator) and C(creatorcloud:component) which the module always sets.
-    type: dict
-  purge_tags:
-    description:
-      - Remove tags that are not in O(tags) (C(aws:) tags are never removed).
-    type: bool
-    default: true
 extends_documentation_fragment:
+  - creatorcloud.platform.tags
   - creatorcloud.platform.in_worker
   - creatorcloud.platform.converge
   - creatorcloud.platform.creator_session
@@ -116,6 +108,8 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_conf
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
 
 
 def validation_errors(params):
@@ -131,11 +125,10 @@ def validation_errors(params):
 def main():
     argument_spec = dict(
         creator_session_argument_spec(),
-        tags=dict(type="dict"),
-        purge_tags=dict(type="bool", default=True),
+        **tags_argument_spec(),
     )
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = dict(module.params, tags=module.params["tags"] or {})
+    params = dict(module.params, **tag_parameters(module.params))
 
     module.fail_on_errors(f"creator {params['creator']}", validation_errors(params))
 

@@ -56,21 +56,13 @@ options:
         rotates; an encoder must then use the new key.
     type: bool
     default: false
-  tags:
-    description:
-      - Tags for every resource, besides the C(creatorcloud:) tags which the module always sets.
-    type: dict
-  purge_tags:
-    description:
-      - Remove tags that are not in O(tags) (C(aws:) tags are never removed).
-    type: bool
-    default: true
   wait_timeout:
     description:
       - Seconds to wait for a new recording configuration to become C(ACTIVE) before failing.
     type: int
     default: 300
 extends_documentation_fragment:
+  - creatorcloud.platform.tags
   - creatorcloud.platform.in_worker
   - creatorcloud.platform.converge
   - creatorcloud.platform.creator_session
@@ -159,6 +151,8 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_conf
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.tiers import TIERS
 
 # S3 lifecycle expiry takes 1 day at least; beyond ten years a recording is archived, not streamed content.
@@ -191,12 +185,11 @@ def main():
         kms_key_arn=dict(type="str", required=True, no_log=False),  # an ARN, not key material
         recordings_retention_days=dict(type="int", default=30),
         rotate_stream_key=dict(type="bool", default=False, no_log=False),  # a switch, not a key
-        tags=dict(type="dict"),
-        purge_tags=dict(type="bool", default=True),
+        **tags_argument_spec(),
         wait_timeout=dict(type="int", default=300),
     )
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = dict(module.params, region=module.region, tags=module.params["tags"] or {})
+    params = dict(module.params, region=module.region, **tag_parameters(module.params))
 
     module.fail_on_errors(f"creator {params['creator']}", validation_errors(params))
 

@@ -124,12 +124,8 @@ options:
       - The ARN of the creator's IVS Chat room, for the dashboard's chat widget; none when empty.
     type: str
     default: ""
-  tags:
-    description:
-      - Tags for the topics and alarms, besides C(creatorcloud:creator) and C(creatorcloud:component=monitoring) which
-        the module always sets. Other tags are removed (C(aws:) tags are never).
-    type: dict
 extends_documentation_fragment:
+  - creatorcloud.platform.tags
   - creatorcloud.platform.in_worker
   - creatorcloud.platform.converge
   - creatorcloud.platform.creator_session
@@ -227,6 +223,8 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_sess
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
 
 
 def validation_errors(params):
@@ -251,7 +249,7 @@ def desired_state(module):
     return dict(
         params,
         region=module.region,
-        tags=params["tags"] or {},
+        **tag_parameters(params),
         emails=params["alert_emails"],
         watched=watched,
     )
@@ -281,7 +279,7 @@ def main():
         certificate_arn=dict(type="str", default=""),
         channel_arn=dict(type="str", default=""),
         chat_room_arn=dict(type="str", default=""),
-        tags=dict(type="dict"),
+        **tags_argument_spec(),
     )
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
     desired = desired_state(module)

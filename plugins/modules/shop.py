@@ -90,16 +90,8 @@ options:
       - The largest donation in cents.
     type: int
     default: 100000
-  tags:
-    description:
-      - Tags for the secret, besides the C(creatorcloud:) tags which the module always sets.
-    type: dict
-  purge_tags:
-    description:
-      - Remove tags that are not in O(tags) (C(aws:) tags are never removed).
-    type: bool
-    default: true
 extends_documentation_fragment:
+  - creatorcloud.platform.tags
   - creatorcloud.platform.in_worker
   - creatorcloud.platform.converge
   - creatorcloud.platform.creator_session
@@ -164,6 +156,8 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_conf
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
 
 TIER_OPTIONS = dict(
     id=dict(type="str", required=True),
@@ -204,11 +198,10 @@ def main():
         shipping_countries=dict(type="list", elements="str", default=[]),
         donation_min=dict(type="int", default=100),
         donation_max=dict(type="int", default=100000),
-        tags=dict(type="dict"),
-        purge_tags=dict(type="bool", default=True),
+        **tags_argument_spec(),
     )
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = dict(module.params, region=module.region, tags=module.params["tags"] or {})
+    params = dict(module.params, region=module.region, **tag_parameters(module.params))
 
     module.fail_on_errors(f"creator {params['creator']}", validation_errors(params))
 

@@ -66,10 +66,6 @@ options:
       - ARN of the creator's customer managed KMS key, which encrypts the restored table.
     type: str
     required: true
-  tags:
-    description:
-      - Tags for the restored table, besides the C(creatorcloud:) tags which the module always sets.
-    type: dict
   delete_replaced_table:
     description:
       - Delete the replaced table and its data after the switch. Needs O(confirm_delete_table).
@@ -85,6 +81,7 @@ options:
     type: int
     default: 1800
 extends_documentation_fragment:
+  - creatorcloud.platform.tags
   - creatorcloud.platform.in_worker
   - creatorcloud.platform.converge
   - creatorcloud.platform.creator_session
@@ -197,6 +194,8 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_conf
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
 
 
 def validated_tables(tables):
@@ -230,14 +229,14 @@ def main():
         tables=dict(type="list", elements="dict", required=True),
         tier=dict(type="str", choices=["small", "medium", "large"], default="small"),
         kms_key_arn=dict(type="str", required=True, no_log=False),
-        tags=dict(type="dict"),
+        **tags_argument_spec(),
         delete_replaced_table=dict(type="bool", default=False),
         confirm_delete_table=dict(type="str"),
         wait_timeout=dict(type="int", default=1800),
     )
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
     tables, errors = validated_tables(module.params["tables"])
-    params = dict(module.params, tables=tables, tags=module.params["tags"] or {})
+    params = dict(module.params, tables=tables, **tag_parameters(module.params))
     module.fail_on_errors(f"creator {params['creator']}", errors + validation_errors(params))
     params["tables_options"] = dict(
         billing_of(dict(params, billing_mode=None, read_capacity=None, write_capacity=None)),

@@ -144,21 +144,13 @@ options:
       - Confirms that the tables of O(absent_tables), and indexes that the spec no longer declares, are deleted.
     type: bool
     default: false
-  tags:
-    description:
-      - Tags for every table, besides the C(creatorcloud:) tags which the module always sets.
-    type: dict
-  purge_tags:
-    description:
-      - Remove tags that are not in O(tags) (C(aws:) tags are never removed).
-    type: bool
-    default: true
   wait_timeout:
     description:
       - Seconds to wait for a new table, or an index change, to become C(ACTIVE) before failing.
     type: int
     default: 600
 extends_documentation_fragment:
+  - creatorcloud.platform.tags
   - creatorcloud.platform.in_worker
   - creatorcloud.platform.converge
   - creatorcloud.platform.creator_session
@@ -250,6 +242,8 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_conf
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
 
 
 def billing_error(params):
@@ -282,12 +276,11 @@ def main():
         kms_key_arn=dict(type="str", required=True, no_log=False),
         absent_tables=dict(type="list", elements="str", default=[]),
         delete_data=dict(type="bool", default=False),
-        tags=dict(type="dict"),
-        purge_tags=dict(type="bool", default=True),
+        **tags_argument_spec(),
         wait_timeout=dict(type="int", default=600),
     )
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = dict(module.params, tags=module.params["tags"] or {}, **billing_of(module.params))
+    params = dict(module.params, **tag_parameters(module.params), **billing_of(module.params))
 
     module.fail_on_errors(f"creator {params['creator']}", validation_errors(params))
 

@@ -62,16 +62,6 @@ options:
     type: list
     elements: str
     default: []
-  tags:
-    description:
-      - Tags for the zone, certificate, bucket and distribution, besides C(creatorcloud:creator) and
-        C(creatorcloud:component) which the module always sets.
-    type: dict
-  purge_tags:
-    description:
-      - Remove tags that are not in O(tags) (C(aws:) tags are never removed).
-    type: bool
-    default: true
   certificate_timeout:
     description:
       - How many seconds to wait for ACM to issue a new certificate. On timeout the module fails with the name
@@ -79,6 +69,7 @@ options:
     type: int
     default: 600
 extends_documentation_fragment:
+  - creatorcloud.platform.tags
   - creatorcloud.platform.in_worker
   - creatorcloud.platform.converge
   - creatorcloud.platform.creator_session
@@ -198,6 +189,8 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_conf
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
 from ansible_collections.creatorcloud.platform.plugins.module_utils.tiers import TIERS
 
 
@@ -229,13 +222,12 @@ def main():
         domain=dict(type="str", required=True),
         tier=dict(type="str", default="small", choices=list(TIERS)),
         kms_key_arn=dict(type="str", required=True, no_log=False),  # an ARN, not key material
-        tags=dict(type="dict"),
-        purge_tags=dict(type="bool", default=True),
+        **tags_argument_spec(),
         certificate_timeout=dict(type="int", default=600),
         connect_sources=dict(type="list", elements="str", default=[]),
     )
     module = CreatorCloudModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = dict(module.params, region=module.region, tags=module.params["tags"] or {})
+    params = dict(module.params, region=module.region, **tag_parameters(module.params))
 
     module.fail_on_errors(f"creator {params['creator']}", validation_errors(params, module.check_mode))
 

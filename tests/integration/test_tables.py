@@ -132,9 +132,11 @@ def test_second_run_and_check_mode_write_nothing(tabled, run_playbook, aws):
         assert run.changed(CREATOR) == 0
         calls = aws.calls()
         assert writes(calls) == []
-        # Per table: DescribeTable, DescribeContinuousBackups, DescribeTimeToLive, ListTagsOfResource; one ListTables.
+        # Per table: DescribeTable, DescribeContinuousBackups, DescribeTimeToLive; one ListTables; the tags of
+        # every table from one GetResources of the tagging API.
         reads = [call["operation"] for call in calls["calls"] if call["service"] == "dynamodb"]
-        assert len(reads) == 4 * len(SEED) + 1, reads
+        assert len(reads) == 3 * len(SEED) + 1, reads
+        assert [c["operation"] for c in calls["calls"] if c["service"] == "tagging"] == ["GetResources"]
         aws.reset_calls()
 
 
@@ -293,3 +295,19 @@ def test_a_malformed_switch_parameter_fails_naming_it(tabled, account, run_playb
     assert run.returncode != 0
     [message] = run.failure_messages(CREATOR)
     assert f"/creatorcloud/{CREATOR}/tables is '[not json'" in message
+
+
+def test_tags_not_set_leave_other_tags_alone_and_set_ones_purge_them(tabled, run_playbook, aws, dynamodb):
+    """The modules' tagging contract (amazon.aws's): the tables role passes the creator's tags, None when unset."""
+    arn = dynamodb.describe_table(TableName=NAMES["Users"])["Table"]["TableArn"]
+    dynamodb.tag_resource(ResourceArn=arn, Tags=[{"Key": "owner", "Value": "finance"}])
+    aws.reset_calls()
+
+    untouched = run_playbook(PLAYBOOK, "-e", '{"creator_tags": null}')
+    assert untouched.returncode == 0, untouched.failure_messages(CREATOR)
+    assert writes(aws.calls()) == []
+    assert {"Key": "owner", "Value": "finance"} in dynamodb.list_tags_of_resource(ResourceArn=arn)["Tags"]
+
+    purged = run_playbook(PLAYBOOK)  # creator1's creator_tags, purge_tags left at true
+    assert f"tag table {NAMES['Users']}: remove owner" in module_result(purged)["changes"]
+    assert ("dynamodb", "UntagResource") in writes(aws.calls())

@@ -18,6 +18,7 @@ DESIRED = {
     "creator": "creator1",
     "domain": "creator1.example",
     "tags": {},
+    "purge_tags": True,
     "mfa": "optional",
     "admins": [],
     "post_confirmation_lambda_arn": None,
