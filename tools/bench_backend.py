@@ -115,9 +115,9 @@ def timed_build(build, cache):
 def package_build():
     """{"cold_s", "warm_s", "cached_s", "zip_bytes", "file_count", "code_sha256"} of building the deployment zip."""
     sys.path.insert(0, str(REPO / ".collections"))
-    from ansible_collections.creatorcloud.platform.plugins.module_utils import _backend_package  # pylint: disable=import-outside-toplevel
+    from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api import backend_package  # pylint: disable=import-outside-toplevel
 
-    build = _backend_package.build_backend_package
+    build = backend_package.build_backend_package
     with tempfile.TemporaryDirectory(prefix="creatorcloud-wheels-") as cache:
         cold_s, cold = timed_build(build, cache)
         for built in Path(cache).glob("*/package-*.zip"):

@@ -32,8 +32,8 @@ sys.path.insert(0, str(REPO / ".collections"))
 
 from playbook_runner import run  # noqa: E402
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils import _site_publish as site_publish  # noqa: E402
-from ansible_collections.creatorcloud.platform.plugins.module_utils._site_build import SiteFile  # noqa: E402
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend import publish as site_publish  # noqa: E402
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend.build import SiteFile  # noqa: E402
 from creatorcloud_emulator import launcher  # noqa: E402
 
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}

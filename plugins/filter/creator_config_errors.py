@@ -47,8 +47,8 @@ import os
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils import creator_config
-from ansible_collections.creatorcloud.platform.plugins.module_utils import site_config
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core import creator_config
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core import site_config
 
 CHECKS = {
     "slug": ("inventory_hostname", creator_config.slug_error),

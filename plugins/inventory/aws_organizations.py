@@ -105,10 +105,10 @@ compose:
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.plugin_utils.inventory import AWSInventoryBase
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils import organizations as orgs
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import normalise_ou_path
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_role_arn
+from ansible_collections.creatorcloud.platform.plugins.module_utils.aws import organizations as orgs
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import normalise_ou_path
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import slug_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import creator_role_arn
 
 PLUGIN_NAME = "creatorcloud.platform.aws_organizations"
 DEFAULT_REGION = "us-east-1"

@@ -292,20 +292,22 @@ changes:
     - create function creatorcloud-creator1-profile
 """
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._api_converge import Api
-from ansible_collections.creatorcloud.platform.plugins.module_utils._api_converge import ApiClients
-from ansible_collections.creatorcloud.platform.plugins.module_utils._api_converge import describe
-from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import functions_errors
-from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import retention_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import domain_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import account_id_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import domain_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import slug_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import tags_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import CreatorSession
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import (
+    creator_session_argument_spec,
+)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.shared.functions import functions_errors
+from ansible_collections.creatorcloud.platform.plugins.module_utils.shared.functions import retention_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api.converge import Api
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api.converge import ApiClients
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api.converge import describe
 
 ROUTE_OPTIONS = dict(
     route_key=dict(type="str", required=True, no_log=False),  # an HTTP route, not a secret

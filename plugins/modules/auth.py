@@ -158,21 +158,23 @@ changes:
 
 import re
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_client import DEFAULT_LIFETIMES
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_client import token_lifetimes_errors
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_converge import Auth
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_converge import describe
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_converge import summary
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import domain_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import email_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import account_id_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import domain_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import email_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import slug_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import tags_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import CreatorSession
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import (
+    creator_session_argument_spec,
+)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.client import DEFAULT_LIFETIMES
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.client import token_lifetimes_errors
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.converge import Auth
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.converge import describe
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.converge import summary
 
 
 def function_arn(region, account_id, name):

@@ -192,19 +192,21 @@ changes:
 
 from types import SimpleNamespace
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._backup_converge import Backup
-from ansible_collections.creatorcloud.platform.plugins.module_utils._backup_converge import describe
-from ansible_collections.creatorcloud.platform.plugins.module_utils._backup_converge import retention_errors
-from ansible_collections.creatorcloud.platform.plugins.module_utils._backup_converge import summary
-from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import kms_key_arn_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import account_id_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import slug_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import tags_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import CreatorSession
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import (
+    creator_session_argument_spec,
+)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.shared.private_bucket import kms_key_arn_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.backup.converge import Backup
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.backup.converge import describe
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.backup.converge import retention_errors
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.backup.converge import summary
 
 
 def validation_errors(params):

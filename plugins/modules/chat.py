@@ -123,19 +123,21 @@ changes:
     - create chat room creatorcloud-creator1-chat
 """
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._api_functions import retention_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils._chat_converge import Chat
-from ansible_collections.creatorcloud.platform.plugins.module_utils._chat_converge import describe
-from ansible_collections.creatorcloud.platform.plugins.module_utils._chat_converge import limit_errors
-from ansible_collections.creatorcloud.platform.plugins.module_utils._chat_converge import summary
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import account_id_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import slug_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import tags_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import CreatorSession
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import (
+    creator_session_argument_spec,
+)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.shared.functions import retention_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.chat.converge import Chat
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.chat.converge import describe
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.chat.converge import limit_errors
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.chat.converge import summary
 
 
 def validation_errors(params):

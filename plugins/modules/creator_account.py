@@ -118,16 +118,16 @@ changes:
   sample: ["create organizational unit creators/eu", "create account Creator One <aws+creator1@agency.example>"]
 """
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._creator_account import CreatorAccount
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import account_name_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import email_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import ou_path_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import DEFAULT_ROLE_NAME
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import account_name_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import email_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import ou_path_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import slug_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import tags_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import DEFAULT_ROLE_NAME
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.account.creator_account import CreatorAccount
 
 
 def validation_errors(params):

@@ -101,15 +101,17 @@ changes:
     - name key 0f580c37-2bde-44cd-b781-5f16aa843aff alias/creatorcloud/creator1
 """
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._creator_key import CreatorKey
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import account_id_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import slug_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import tags_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import CreatorSession
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import (
+    creator_session_argument_spec,
+)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.account.creator_key import CreatorKey
 
 
 def validation_errors(params):

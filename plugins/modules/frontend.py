@@ -227,17 +227,23 @@ changes:
   sample: ["uploaded hashed assets: 1", "uploaded pages and other files: 2", "invalidated paths: 2"]
 """
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._site_build import SCRIPTS_CACHE_DIR
-from ansible_collections.creatorcloud.platform.plugins.module_utils._site_build import SiteBuildError
-from ansible_collections.creatorcloud.platform.plugins.module_utils._site_build import build_site
-from ansible_collections.creatorcloud.platform.plugins.module_utils._site_publish import DEFAULT_INVALIDATION_THRESHOLD
-from ansible_collections.creatorcloud.platform.plugins.module_utils._site_publish import DEFAULT_MAX_WORKERS
-from ansible_collections.creatorcloud.platform.plugins.module_utils._site_publish import PublishError
-from ansible_collections.creatorcloud.platform.plugins.module_utils._site_publish import publish
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import AnsibleCreatorSessionError
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import (
+    AnsibleCreatorSessionError,
+)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import CreatorSession
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import (
+    creator_session_argument_spec,
+)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend.build import SCRIPTS_CACHE_DIR
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend.build import SiteBuildError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend.build import build_site
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend.publish import (
+    DEFAULT_INVALIDATION_THRESHOLD,
+)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend.publish import DEFAULT_MAX_WORKERS
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend.publish import PublishError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend.publish import publish
 
 MAX_WORKERS_LIMIT = 10
 

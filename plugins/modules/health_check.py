@@ -131,16 +131,20 @@ lines:
   sample: ["creator1  site  ok  200, headers present"]
 """
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._health_check import FAILED
-from ansible_collections.creatorcloud.platform.plugins.module_utils._health_check import WARNING
-from ansible_collections.creatorcloud.platform.plugins.module_utils._health_check import HealthCheck
-from ansible_collections.creatorcloud.platform.plugins.module_utils._health_check import report_lines
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import AnsibleCreatorSessionError
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import account_id_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import slug_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import (
+    AnsibleCreatorSessionError,
+)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import CreatorSession
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import (
+    creator_session_argument_spec,
+)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.health_check.health_check import FAILED
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.health_check.health_check import WARNING
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.health_check.health_check import HealthCheck
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.health_check.health_check import report_lines
 
 
 def main():

@@ -140,20 +140,22 @@ changes:
     - create IVS channel creatorcloud-creator1-live (BASIC, low latency)
 """
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._ivs_converge import LiveStreaming
-from ansible_collections.creatorcloud.platform.plugins.module_utils._ivs_converge import LiveStreamingClients
-from ansible_collections.creatorcloud.platform.plugins.module_utils._ivs_converge import describe
-from ansible_collections.creatorcloud.platform.plugins.module_utils._ivs_converge import summary
-from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import kms_key_arn_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tiers import TIERS
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import account_id_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import slug_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import tags_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import CreatorSession
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import (
+    creator_session_argument_spec,
+)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tiers import TIERS
+from ansible_collections.creatorcloud.platform.plugins.module_utils.shared.private_bucket import kms_key_arn_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.ivs.converge import LiveStreaming
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.ivs.converge import LiveStreamingClients
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.ivs.converge import describe
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.ivs.converge import summary
 
 # S3 lifecycle expiry takes 1 day at least; beyond ten years a recording is archived, not streamed content.
 RETENTION_DAYS = (1, 3650)

@@ -211,20 +211,22 @@ changes:
     - create alarm creatorcloud-creator1-api-5xx-rate
 """
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._monitoring_converge import THRESHOLDS
-from ansible_collections.creatorcloud.platform.plugins.module_utils._monitoring_converge import Monitoring
-from ansible_collections.creatorcloud.platform.plugins.module_utils._monitoring_converge import describe
-from ansible_collections.creatorcloud.platform.plugins.module_utils._monitoring_converge import threshold_errors
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import email_list_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import GLOBAL_REGION
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import account_id_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import email_list_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import slug_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import tags_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import GLOBAL_REGION
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import CreatorSession
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import (
+    creator_session_argument_spec,
+)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.monitoring.converge import THRESHOLDS
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.monitoring.converge import Monitoring
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.monitoring.converge import describe
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.monitoring.converge import threshold_errors
 
 
 def validation_errors(params):

@@ -66,10 +66,12 @@ changes:
   elements: str
 """
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._organization import ensure_organization
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import ou_path_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import Changes
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import ou_path_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.organization.organization import (
+    ensure_organization,
+)
 
 
 def main():

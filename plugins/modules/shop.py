@@ -142,22 +142,24 @@ changes:
     - store the Stripe keys in secret creatorcloud/creator1/stripe
 """
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._private_bucket import kms_key_arn_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils._shop_converge import StripeKeys
-from ansible_collections.creatorcloud.platform.plugins.module_utils._shop_converge import secret_key_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils._shop_converge import webhook_secret_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import currency_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import donation_limits_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import membership_tiers_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import shipping_countries_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import account_id_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import currency_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import donation_limits_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import membership_tiers_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import shipping_countries_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import slug_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import tags_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import CreatorSession
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import (
+    creator_session_argument_spec,
+)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.shared.private_bucket import kms_key_arn_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.shop.converge import StripeKeys
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.shop.converge import secret_key_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.shop.converge import webhook_secret_error
 
 TIER_OPTIONS = dict(
     id=dict(type="str", required=True),

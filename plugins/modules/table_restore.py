@@ -183,19 +183,21 @@ changes:
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._table_restore import TableRestore
-from ansible_collections.creatorcloud.platform.plugins.module_utils._table_restore import request_errors
-from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import TABLE_OPTIONS
-from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import billing_of
-from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import table_spec_errors
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import account_id_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import slug_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import tags_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import CreatorSession
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import (
+    creator_session_argument_spec,
+)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.tables.table_restore import TableRestore
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.tables.table_restore import request_errors
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.tables.tables import TABLE_OPTIONS
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.tables.tables import billing_of
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.tables.tables import table_spec_errors
 
 
 def validated_tables(tables):

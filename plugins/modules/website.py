@@ -176,22 +176,24 @@ changes:
   sample: ["create hosted zone creator1.example", "request certificate for creator1.example and www.creator1.example"]
 """
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_bucket import kms_key_arn_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_converge import Website
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_converge import WebsiteClients
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_converge import describe
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_converge import summary
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_headers import connect_source_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import account_id_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import domain_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import slug_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_config import tags_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import CreatorSession
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creator_session import creator_session_argument_spec
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tiers import TIERS
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import account_id_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import domain_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import slug_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import tags_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import CreatorSession
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import (
+    creator_session_argument_spec,
+)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tiers import TIERS
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.bucket import kms_key_arn_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.converge import Website
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.converge import WebsiteClients
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.converge import describe
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.converge import summary
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.headers import connect_source_error
 
 
 def validation_errors(params, check_mode):

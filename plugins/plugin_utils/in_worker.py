@@ -23,7 +23,7 @@ from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.common.json import Direction
 from ansible.module_utils.common.json import get_module_encoder
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils.botocore_loader import load_slice_services
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.botocore_loader import load_slice_services
 
 MODULES_PACKAGE = "ansible_collections.creatorcloud.platform.plugins.modules"
 

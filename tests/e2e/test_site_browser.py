@@ -17,7 +17,7 @@ from creatorcloud_gateway.runtime_config import LIVE_PATH
 from creatorcloud_gateway.runtime_config import LIVE_PLAYLIST
 from creatorcloud_gateway.runtime_config import with_connect_source
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._site_build import PAGE_FEATURES
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend.build import PAGE_FEATURES
 from e2e.creators import CREATORS
 from e2e.creators import host_vars
 

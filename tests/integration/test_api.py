@@ -22,7 +22,9 @@ import yaml
 from api_catalogue import api_catalogue
 from playbook_runner import REPO
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._backend_package import build_backend_package
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api.backend_package import (
+    build_backend_package,
+)
 
 PLAYBOOK = "tests/integration/playbooks/api.yml"
 CREATOR = "creator1"
@@ -469,7 +471,7 @@ def test_a_role_that_lambda_cannot_assume_yet_is_retried():
     """
     from botocore.stub import Stubber
 
-    from ansible_collections.creatorcloud.platform.plugins.module_utils import awslambda
+    from ansible_collections.creatorcloud.platform.plugins.module_utils.aws import awslambda
 
     client = boto3.client("lambda", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x")
     request = {"FunctionName": FUNCTIONS["profile"], "Role": "arn:aws:iam::123456789012:role/r", "Code": {}}

@@ -13,15 +13,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._api_http import KNOWN_AFTER_CREATION
-from ansible_collections.creatorcloud.platform.plugins.module_utils._api_http import desired_http_api
-from ansible_collections.creatorcloud.platform.plugins.module_utils._api_http import ensure_http_api
-from ansible_collections.creatorcloud.platform.plugins.module_utils._api_http import read_http_api
-from ansible_collections.creatorcloud.platform.plugins.module_utils._api_http import route_errors
-from ansible_collections.creatorcloud.platform.plugins.module_utils._api_http import summarize_http_api
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tiers import tier_settings
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import Changes
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tiers import tier_settings
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api.http import KNOWN_AFTER_CREATION
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api.http import desired_http_api
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api.http import ensure_http_api
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api.http import read_http_api
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api.http import route_errors
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api.http import summarize_http_api
 
 CREATOR = "creator1"
 ACCOUNT_ID = "210987654321"

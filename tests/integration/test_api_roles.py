@@ -16,13 +16,13 @@ from api_catalogue import api_catalogue
 from iam_checks import granted
 from iam_checks import policy_wildcards
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._api_roles import FunctionRoleError
-from ansible_collections.creatorcloud.platform.plugins.module_utils._api_roles import desired_function_role
-from ansible_collections.creatorcloud.platform.plugins.module_utils._api_roles import ensure_function_role
-from ansible_collections.creatorcloud.platform.plugins.module_utils._api_roles import read_function_role
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import resource_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import Changes
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.naming import resource_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.shared.roles import FunctionRoleError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.shared.roles import desired_function_role
+from ansible_collections.creatorcloud.platform.plugins.module_utils.shared.roles import ensure_function_role
+from ansible_collections.creatorcloud.platform.plugins.module_utils.shared.roles import read_function_role
 
 ACCOUNT = "210987654321"
 CREATOR = "creator1"

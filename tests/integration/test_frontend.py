@@ -9,7 +9,7 @@ import pytest
 import yaml
 from playbook_runner import REPO
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import site_bucket_name
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.naming import site_bucket_name
 
 PLAYBOOK = "tests/integration/playbooks/frontend.yml"
 ACTION = "creatorcloud.platform.frontend"

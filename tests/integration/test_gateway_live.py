@@ -15,7 +15,7 @@ from creatorcloud_gateway.runtime_config import with_connect_source
 from gateway_fixtures import gateway_for
 from gateway_fixtures import organization_fixture  # noqa: F401  # pylint: disable=unused-import
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_headers import (
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.headers import (
     desired_headers_policy_config,
 )
 

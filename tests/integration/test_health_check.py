@@ -10,8 +10,12 @@ import datetime
 
 from inventories.fleet_fixtures import fleet_fixture  # noqa: F401  # pylint: disable=unused-import
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._health_check import check_certificate
-from ansible_collections.creatorcloud.platform.plugins.module_utils._health_check import compare_delegation
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.health_check.health_check import (
+    check_certificate,
+)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.health_check.health_check import (
+    compare_delegation,
+)
 
 CHECKS = ["site", "api", "certificate", "delegation", "alarms", "tables", "buckets"]
 SUMMARY_TASK = "Summary of the fleet's health"

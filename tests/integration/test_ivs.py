@@ -13,9 +13,9 @@ import json
 import pytest
 from botocore.stub import Stubber
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._ivs_stream_key import ensure_stream_key
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import Changes
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.shared.stream_key import ensure_stream_key
 
 PLAYBOOK = "tests/integration/playbooks/ivs.yml"
 CREATOR = "creator1"

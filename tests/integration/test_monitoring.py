@@ -13,8 +13,8 @@ import json
 
 import pytest
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._monitoring_converge import PENDING
-from ansible_collections.creatorcloud.platform.plugins.module_utils._monitoring_converge import Monitoring
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.monitoring.converge import PENDING
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.monitoring.converge import Monitoring
 
 PLAYBOOK = "tests/integration/playbooks/monitoring.yml"
 CREATOR = "creator1"

@@ -15,9 +15,9 @@ import yaml
 from botocore.config import Config
 from playbook_runner import REPO
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils import dynamodb
-from ansible_collections.creatorcloud.platform.plugins.module_utils.retries import MAX_ATTEMPTS
-from ansible_collections.creatorcloud.platform.plugins.module_utils.retries import RETRY_CONFIG
+from ansible_collections.creatorcloud.platform.plugins.module_utils.aws import dynamodb
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.retries import MAX_ATTEMPTS
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.retries import RETRY_CONFIG
 
 PLAYBOOK = "tests/integration/playbooks/api.yml"
 CREATOR = "creator1"

@@ -4,18 +4,18 @@
 
 import pytest
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils import _auth_admins
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_admins import ensure_admins
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_client import DEFAULT_LIFETIMES
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_client import client_differences
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_client import desired_client_settings
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_client import ensure_client
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_client import site_urls
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_client import token_lifetimes_errors
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_groups import desired_groups
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_groups import ensure_groups
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import Changes
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth import admins
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.admins import ensure_admins
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.client import DEFAULT_LIFETIMES
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.client import client_differences
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.client import desired_client_settings
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.client import ensure_client
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.client import site_urls
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.client import token_lifetimes_errors
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.groups import desired_groups
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.groups import ensure_groups
 
 NAME = "creatorcloud-creator1-website"
 
@@ -85,7 +85,7 @@ def test_check_mode_plans_the_groups_that_are_missing_or_different():
 
 def test_an_admin_who_is_a_user_already_is_only_added_to_the_group(monkeypatch):
     users = {"old@agency.example": {"Username": "1b2c"}}
-    monkeypatch.setattr(_auth_admins.cognito, "find_user_by_email", lambda client, pool, email: users.get(email))
+    monkeypatch.setattr(admins.cognito, "find_user_by_email", lambda client, pool, email: users.get(email))
     changes = Changes(check_mode=True)
 
     invited = ensure_admins(
@@ -101,7 +101,7 @@ def test_an_admin_who_is_a_user_already_is_only_added_to_the_group(monkeypatch):
 
 
 def test_an_admin_listed_twice_is_invited_once(monkeypatch):
-    monkeypatch.setattr(_auth_admins.cognito, "find_user_by_email", lambda client, pool, email: None)
+    monkeypatch.setattr(admins.cognito, "find_user_by_email", lambda client, pool, email: None)
     changes = Changes(check_mode=True)
 
     assert ensure_admins(None, changes, [], "pool", ["A@agency.example", "b@agency.example", "a@agency.example"]) == [

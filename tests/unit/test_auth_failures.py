@@ -10,9 +10,9 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_client import DEFAULT_LIFETIMES
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_converge import Auth
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.client import DEFAULT_LIFETIMES
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.converge import Auth
 
 DESIRED = {
     "creator": "creator1",

@@ -6,14 +6,14 @@ import copy
 
 import pytest
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_pool import create_pool_request
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_pool import desired_mfa_config
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_pool import desired_pool_settings
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_pool import ensure_pool
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_pool import normalised_mfa_config
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_pool import pool_differences
-from ansible_collections.creatorcloud.platform.plugins.module_utils._auth_pool import update_pool_request
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import Changes
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.pool import create_pool_request
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.pool import desired_mfa_config
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.pool import desired_pool_settings
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.pool import ensure_pool
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.pool import normalised_mfa_config
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.pool import pool_differences
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.auth.pool import update_pool_request
 
 TAGS = {"creatorcloud:creator": "creator1", "creatorcloud:component": "auth"}
 FUNCTION = "arn:aws:lambda:eu-central-1:210987654321:function:post-confirmation"

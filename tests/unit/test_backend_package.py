@@ -20,13 +20,17 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils import _backend_package as backend_package
-from ansible_collections.creatorcloud.platform.plugins.module_utils._backend_package import COMPLETE_MARKER
-from ansible_collections.creatorcloud.platform.plugins.module_utils._backend_package import DEFAULT_PLATFORMS
-from ansible_collections.creatorcloud.platform.plugins.module_utils._backend_package import BackendPackageError
-from ansible_collections.creatorcloud.platform.plugins.module_utils._backend_package import WheelTarget
-from ansible_collections.creatorcloud.platform.plugins.module_utils._backend_package import build_backend_package
-from ansible_collections.creatorcloud.platform.plugins.module_utils._backend_package import check_wheel_target
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api import backend_package as backend_package
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api.backend_package import COMPLETE_MARKER
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api.backend_package import DEFAULT_PLATFORMS
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api.backend_package import (
+    BackendPackageError,
+)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api.backend_package import WheelTarget
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api.backend_package import (
+    build_backend_package,
+)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api.backend_package import check_wheel_target
 
 REPO = Path(__file__).resolve().parents[2]
 BACKEND = REPO / "files/backend"

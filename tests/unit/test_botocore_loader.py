@@ -8,7 +8,7 @@ from pathlib import Path
 import boto3
 import botocore.session
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils import botocore_loader
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core import botocore_loader
 
 PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
 

@@ -13,8 +13,10 @@ import pytest
 from botocore.stub import Stubber
 from fake_clock import FakeClock
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._creator_account import CreatorAccount
-from ansible_collections.creatorcloud.platform.plugins.module_utils._creator_account import CreatorAccountError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.account.creator_account import CreatorAccount
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.account.creator_account import (
+    CreatorAccountError,
+)
 
 ROOT = "r-abcd"
 OU = "ou-abcd-11111111"

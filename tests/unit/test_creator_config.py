@@ -5,7 +5,7 @@
 import pytest
 
 from ansible_collections.creatorcloud.platform.plugins.filter.creator_config_errors import creator_config_errors
-from ansible_collections.creatorcloud.platform.plugins.module_utils import creator_config as rules
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core import creator_config as rules
 
 
 @pytest.mark.parametrize("slug", ["creator1", "abc", "the-creator-42", "a" * 32])

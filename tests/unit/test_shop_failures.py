@@ -13,9 +13,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from botocore.stub import ANY
 from botocore.stub import Stubber
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._shop_converge import StripeKeys
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import Changes
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.shop.converge import StripeKeys
 
 KEY_ARN = "arn:aws:kms:eu-central-1:210987654321:key/11111111-2222-3333-4444-555555555555"
 SECRET_ARN = "arn:aws:secretsmanager:eu-central-1:210987654321:secret:creatorcloud/creator1/stripe-AbCdEf"

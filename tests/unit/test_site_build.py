@@ -13,13 +13,13 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils import _site_build as build
-from ansible_collections.creatorcloud.platform.plugins.module_utils.site_config import SOCIAL_NETWORKS
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.site_config import SOCIAL_NETWORKS
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend import build as build
 
 REPO = Path(__file__).resolve().parents[2]
 THEME = REPO / "files/frontend"
 LOGO = REPO / "inventories/local/files/creator1/logo.svg"
-# The stems of the npm bundles of the live and chat features (plugins/module_utils/_site_scripts.py).
+# The stems of the npm bundles of the live and chat features (plugins/module_utils/slices/frontend/scripts.py).
 NPM_BUNDLES = ("chat-client", "hls")
 ASSET_KEY = re.compile(r"^assets/(?P<stem>[a-z]+(?:-[a-z]+)*)\.(?P<hash>[0-9a-f]{10})\.(?:css|js|svg|png|webp)$")
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from ansible_collections.creatorcloud.platform.plugins.filter.creator_config_errors import creator_config_errors
-from ansible_collections.creatorcloud.platform.plugins.module_utils import site_config as rules
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core import site_config as rules
 
 REPO = Path(__file__).resolve().parents[2]
 THEME = str(REPO / "files/frontend")

@@ -8,8 +8,8 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils import _site_publish as site_publish
-from ansible_collections.creatorcloud.platform.plugins.module_utils._site_build import SiteFile
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend import publish as site_publish
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend.build import SiteFile
 
 BUCKET = "creatorcloud-creator1-site-210987654321"
 HTML = "text/html; charset=utf-8"

@@ -6,16 +6,16 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import Tables
-from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import attribute_definitions
-from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import create_table_request
-from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import desired_index
-from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import desired_table_tags
-from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import physical_table_name
-from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import plan_errors
-from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import predicted_table
-from ansible_collections.creatorcloud.platform.plugins.module_utils._tables import spec_errors
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.tables.tables import Tables
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.tables.tables import attribute_definitions
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.tables.tables import create_table_request
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.tables.tables import desired_index
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.tables.tables import desired_table_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.tables.tables import physical_table_name
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.tables.tables import plan_errors
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.tables.tables import predicted_table
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.tables.tables import spec_errors
 
 KEY = "arn:aws:kms:eu-central-1:123456789012:key/0f580c37-2bde-44cd-b781-5f16aa843aff"
 ON_DEMAND = {"mode": "PAY_PER_REQUEST", "read_capacity": None, "write_capacity": None}

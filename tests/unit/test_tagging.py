@@ -6,10 +6,10 @@ module's own creatorcloud: tags are always set."""
 
 import pytest
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import ensure_tags
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tag_parameters
-from ansible_collections.creatorcloud.platform.plugins.module_utils.tagging import tags_argument_spec
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import Changes
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import ensure_tags
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tag_parameters
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.tagging import tags_argument_spec
 
 OWN = {"creatorcloud:creator": "creator1", "creatorcloud:component": "api"}
 CURRENT = {**OWN, "owner": "finance", "aws:cloudformation:stack-name": "legacy"}

@@ -16,12 +16,12 @@ import pytest
 from botocore.stub import Stubber
 from fake_clock import FakeClock
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_certificate import POLL_SECONDS
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_certificate import ensure_certificate
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_certificate import wait_until_issued
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import ConvergeError
-from ansible_collections.creatorcloud.platform.plugins.module_utils.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import Changes
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creatorcloud_module import CreatorCloudModule
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.certificate import POLL_SECONDS
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.certificate import ensure_certificate
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.certificate import wait_until_issued
 
 ARN = "arn:aws:acm:us-east-1:123456789012:certificate/0e1f2a3b-4c5d-6e7f-8a9b-0c1d2e3f4a5b"
 NAME_SERVERS = ["ns-1.awsdns-01.com", "ns-2.awsdns-02.net"]

@@ -6,20 +6,22 @@ import copy
 
 import pytest
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_distribution import (
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import matches
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.naming import distribution_caller_reference
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.distribution import (
     CACHING_OPTIMIZED_POLICY_ID,
 )
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_distribution import config_differences
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_distribution import (
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.distribution import (
+    config_differences,
+)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.distribution import (
     desired_distribution_config,
 )
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_distribution import (
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.distribution import (
     desired_origin_access_control_config,
 )
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_distribution import merged_config
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_distribution import site_settings
-from ansible_collections.creatorcloud.platform.plugins.module_utils.converge import matches
-from ansible_collections.creatorcloud.platform.plugins.module_utils.naming import distribution_caller_reference
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.distribution import merged_config
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.distribution import site_settings
 
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0e1f2a3b-4c5d-6e7f-8a9b-0c1d2e3f4a5b"
 SITE = {

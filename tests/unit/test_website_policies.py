@@ -6,22 +6,24 @@ import re
 
 import pytest
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils._creator_key import desired_key_policy
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_bucket import desired_bucket_policy
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_bucket import desired_encryption
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_bucket import kms_key_arn_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_certificate import validation_records
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_headers import CONTENT_SECURITY_POLICY
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_headers import CSP_DIRECTIVES
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_headers import connect_source_error
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_headers import (
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.account.creator_key import desired_key_policy
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.bucket import desired_bucket_policy
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.bucket import desired_encryption
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.bucket import kms_key_arn_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.certificate import validation_records
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.headers import (
+    CONTENT_SECURITY_POLICY,
+)
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.headers import CSP_DIRECTIVES
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.headers import connect_source_error
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.headers import (
     desired_headers_policy_config,
 )
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_headers import policy_differs
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_records import CLOUDFRONT_ZONE_ID
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_records import alias_records
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_records import conflicting_records
-from ansible_collections.creatorcloud.platform.plugins.module_utils._website_records import records_to_write
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.headers import policy_differs
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.records import CLOUDFRONT_ZONE_ID
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.records import alias_records
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.records import conflicting_records
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.website.records import records_to_write
 
 ACCOUNT = "123456789012"
 BUCKET = f"creatorcloud-creator1-site-{ACCOUNT}"

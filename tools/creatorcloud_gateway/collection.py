@@ -15,10 +15,10 @@ COLLECTIONS_DIR = Path(__file__).resolve().parents[2] / ".collections"
 if str(COLLECTIONS_DIR) not in sys.path:
     sys.path.insert(0, str(COLLECTIONS_DIR))
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils import creator_session  # noqa: E402
-from ansible_collections.creatorcloud.platform.plugins.module_utils import naming  # noqa: E402
-from ansible_collections.creatorcloud.platform.plugins.module_utils import organizations  # noqa: E402
-from ansible_collections.creatorcloud.platform.plugins.module_utils import secretsmanager  # noqa: E402
-from ansible_collections.creatorcloud.platform.plugins.module_utils._shop_converge import stripe_secret_name  # noqa: E402
+from ansible_collections.creatorcloud.platform.plugins.module_utils.aws import organizations  # noqa: E402
+from ansible_collections.creatorcloud.platform.plugins.module_utils.aws import secretsmanager  # noqa: E402
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core import creator_session  # noqa: E402
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core import naming  # noqa: E402
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.shop.converge import stripe_secret_name  # noqa: E402
 
 __all__ = ["creator_session", "naming", "organizations", "secretsmanager", "stripe_secret_name"]

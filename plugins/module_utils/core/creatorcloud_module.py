@@ -1,0 +1,92 @@
+# Copyright: Contributors to the CreatorCloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""AnsibleAWSModule for CreatorCloud modules: our collection and the module in the user agent, one retry mode."""
+
+try:
+    import botocore.config
+
+    HAS_BOTOCORE = True
+except ImportError:
+    HAS_BOTOCORE = False  # AnsibleAWSModule tells the user that boto3 and botocore are missing
+
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
+from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.botocore_loader import share_data_loader
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import ConvergeError
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.retries import RETRY_CONFIG
+
+CREATORCLOUD_COLLECTION_NAME = "creatorcloud.platform"
+CREATORCLOUD_COLLECTION_VERSION = "0.1.0"
+# amazon.aws's user agent (botocore.py's _get_user_agent_string), which a Config of our own replaces.
+USER_AGENT = f"APN/1.0 Ansible/{ANSIBLE_VERSION} {CREATORCLOUD_COLLECTION_NAME}/{CREATORCLOUD_COLLECTION_VERSION}"
+
+
+class CreatorCloudModule(AnsibleAWSModule):
+    """AnsibleAWSModule with the collection's name and version in the user agent."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)  # fails the module when boto3 or botocore is missing
+        share_data_loader()
+        set_collection_info(
+            collection_name=CREATORCLOUD_COLLECTION_NAME,
+            collection_version=CREATORCLOUD_COLLECTION_VERSION,
+        )
+
+    def client(self, service, retry_decorator=None, **extra_params):
+        """A client with the management credentials, the collection's retry mode and user agent."""
+        extra_params["config"] = self.client_config(extra_params.get("config"))
+        return super().client(service, retry_decorator=retry_decorator, **extra_params)
+
+    def client_config(self, extra=None):
+        """botocore's Config for every client of this module, `extra` (the task's ``aws_config``) merged last.
+
+        The user agent names the module, so CloudTrail (and the emulator's call log) can tell which
+        slice made a call.
+        """
+        config = botocore.config.Config(
+            user_agent=USER_AGENT,
+            user_agent_extra=f"creatorcloud-module/{self.module_name}",
+            **RETRY_CONFIG,
+        )
+        if extra:
+            config = config.merge(
+                extra if isinstance(extra, botocore.config.Config) else botocore.config.Config(**extra)
+            )
+        return config
+
+    @property
+    def module_name(self):
+        """The module's short name (monitoring, not creatorcloud.platform.monitoring)."""
+        return (self._name or "unknown").rsplit(".", 1)[-1]
+
+    def fail_converge(self, subject, message, changes, exception=None):
+        """Fail naming the subject (the creator), what went wrong and what the run had already changed."""
+        text = f"{subject}: {message}"
+        if changes:
+            text += f" (already changed: {'; '.join(changes)})"
+        if exception is not None:
+            self.fail_json_aws(exception, msg=text, changes=changes)
+        self.fail_json(msg=text, changes=changes)
+
+    def fail_on_errors(self, subject, errors):
+        """Fail before any AWS call when the input has `errors`, each naming a field and its value."""
+        if errors:
+            self.fail_json(msg=f"{subject}: " + "; ".join(errors), errors=errors)
+
+    def run_converge(self, subject, run):
+        """`run()` a slice's work and return its result; a failed call fails the module naming what had changed.
+
+        A step that failed raises ConvergeError (with the `changes` already made); a service's error or a
+        creator session that cannot be made is an AnsibleAWSError.
+        """
+        try:
+            return run()
+        except (ConvergeError, AnsibleAWSError) as e:
+            return self.fail_converge(subject, e.message, getattr(e, "changes", []), e.exception)
+
+    def exit_converged(self, changes, changed, before, after, **results):
+        """Exit with the slice's `results`, the writes it made (or planned, in check mode) and the diff of its state."""
+        self.exit_json(changed=changed, changes=changes.made, diff=dict(before=before, after=after), **results)
