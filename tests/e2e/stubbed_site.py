@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from playbook_runner import REPO
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend import build as build
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend import build
 from e2e.creators import SESSION_KEY
 from e2e.creators import host_vars
 from e2e.site_resources import CONTENT_SECURITY_POLICY

@@ -17,7 +17,7 @@ import pytest
 from playbook_runner import REPO
 from pycognito import aws_srp
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend import build as build
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend import build
 
 THEME = REPO / "files/frontend"
 # A page on loopback (a secure context, so WebCrypto is there) that the test answers itself: no server, no build.

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api import backend_package as backend_package
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api import backend_package
 from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api.backend_package import COMPLETE_MARKER
 from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api.backend_package import DEFAULT_PLATFORMS
 from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.api.backend_package import (

@@ -22,7 +22,7 @@ from test_site_build import Page
 from test_site_build import demo_site
 from test_site_build import html_pages
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend import build as build
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend import build
 
 PAYMENT_SCRIPTS = ["site", "cognito", "api", "page", "money"]
 SCRIPTS = ("shop.js", "orders.js", "admin.js", "admin-link.js", "money.js", "page.js")

@@ -14,7 +14,7 @@ from test_site_build import Page
 from test_site_build import demo_site
 from test_site_build import html_pages
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend import build as build
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend import build
 
 ACCOUNT_PAGES = ("signup", "confirm", "login", "account")
 SCRIPTS = ["srp", "cognito", "api", "page", "account"]

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils.core.site_config import SOCIAL_NETWORKS
-from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend import build as build
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend import build
 
 REPO = Path(__file__).resolve().parents[2]
 THEME = REPO / "files/frontend"

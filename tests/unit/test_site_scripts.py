@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend import scripts as scripts
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend import scripts
 
 THEME = Path(__file__).resolve().parents[2] / "files" / "frontend"
 

@@ -15,8 +15,9 @@ OWN = {"creatorcloud:creator": "creator1", "creatorcloud:component": "api"}
 CURRENT = {**OWN, "owner": "finance", "aws:cloudformation:stack-name": "legacy"}
 
 
-def converge(params, current=CURRENT):
-    """The calls and the tags after, for a resource that has `current` and a module given `params`."""
+def converge(params, current=None):
+    """The calls and the tags after, for a resource that has `current` (CURRENT) and a module given `params`."""
+    current = CURRENT if current is None else current
     calls = []
     options = tag_parameters(params)
     after = ensure_tags(
