@@ -8,9 +8,15 @@ variables of tests/integration/inventories/fleet, with every feature of the coll
 gateway for the health check, then runs update.yml once per --forks value (waves as wide as
 the forks, so that the forks can work) and measures each run: wall time, time per creator,
 CPU seconds, module calls, AWS read and write calls (from the emulator's call log). Prints JSON and a table.
+
+Onboarding the fleet is the slow part (every feature, N creators). With --keep the emulator stays up
+after the run with the onboarded fleet saved as a snapshot, and its address in
+~/.cache/creatorcloud/bench/fleet-<N>-<features>.json; the next run with the same fleet finds it,
+restores the snapshot and goes straight to the measurements (pass --fresh to onboard again).
 """
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -19,13 +25,16 @@ from pathlib import Path
 
 from bench import REPO
 from bench import call_counts
-from bench import fresh_emulator
 from bench import module_starts
 from bench import run
 from bench import timed_run
 from creatorcloud_gateway import launcher as gateway_launcher
 
+from creatorcloud_emulator import launcher
+
 FLEET = REPO / "tests/integration/inventories/fleet"
+KEPT_DIR = Path.home() / ".cache/creatorcloud/bench"
+SNAPSHOT = "fleet-onboarded"
 
 
 # What the fleet's creators have besides the website when they have every feature (as creator1 of
@@ -108,12 +117,50 @@ def table(results):
     )
 
 
+@contextlib.contextmanager
+def fleet_emulator(kept, keep, fresh):
+    """(emulator, env, onboarded): the emulator kept by an earlier --keep run with the fleet restored, else a new one.
+
+    On exit the emulator is stopped, unless `keep`: then it stays up and `kept` says where it is.
+    """
+    emulator = None if fresh else _kept_emulator(kept)
+    onboarded = emulator is not None
+    if onboarded:
+        emulator.restore_state(SNAPSHOT)
+    else:
+        state = Path(tempfile.mkdtemp(prefix="creatorcloud-bench-"))
+        emulator = launcher.start(launcher.free_port(), log_path=state / "emulator.log")
+    env = dict(os.environ, CREATORCLOUD_AWS_ENDPOINT=emulator.endpoint_url, ANSIBLE_CONFIG=str(REPO / "ansible.cfg"))
+    try:
+        yield emulator, env, onboarded
+    finally:
+        if keep:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            kept.write_text(json.dumps({"host": emulator.host, "port": emulator.port, "pid": emulator.pid}) + "\n")
+            print(f"The emulator with the fleet stays up on {emulator.endpoint_url} ({kept})", file=sys.stderr)
+        else:
+            launcher.stop(emulator.pid)
+            kept.unlink(missing_ok=True)
+
+
+def _kept_emulator(kept):
+    """The emulator that `kept` names, when it still runs and still has the fleet's snapshot; else None."""
+    try:
+        emulator = launcher.Emulator(**json.loads(kept.read_text()))
+        has_snapshot = SNAPSHOT in emulator.snapshot_names()
+    except (OSError, ValueError, TypeError):
+        return None
+    return emulator if has_snapshot else None
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--creators", type=int, default=int(os.environ.get("FLEET", "20")))
     parser.add_argument("--features", choices=["all", "website"], default="all")
     parser.add_argument("--forks", type=int, nargs="+", default=[5, 10])
     parser.add_argument("--output", help="also write the JSON result to this file")
+    parser.add_argument("--keep", action="store_true", help="leave the emulator with the onboarded fleet up")
+    parser.add_argument("--fresh", action="store_true", help="onboard the fleet again even if a kept one exists")
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="creatorcloud-bench-update-"))
@@ -122,12 +169,15 @@ def main(argv=None):
     inventory = write_inventory(workdir / "inventory", args.creators, args.features)
     hosts = [f"bench{number:02d}" for number in range(1, args.creators + 1)]
     gateways = []
-    with fresh_emulator() as (emulator, env):
+    kept = KEPT_DIR / f"fleet-{args.creators}-{args.features}.json"
+    with fleet_emulator(kept, args.keep, args.fresh) as (emulator, env, onboarded):
         env["CREATORCLOUD_GATEWAY_STATE_DIR"] = str(workdir / "gateways")
         try:
-            for playbook in ("playbooks/bootstrap_organization.yml", "playbooks/onboard.yml"):
-                if run(playbook, inventory=inventory, env=env).returncode != 0:
-                    raise SystemExit(f"{playbook} failed on the benchmark's fleet")
+            if not onboarded:
+                for playbook in ("playbooks/bootstrap_organization.yml", "playbooks/onboard.yml"):
+                    if run(playbook, inventory=inventory, env=env).returncode != 0:
+                        raise SystemExit(f"{playbook} failed on the benchmark's fleet")
+                emulator.save_state(SNAPSHOT)
             gateways = start_gateways(hosts, emulator.endpoint_url, workdir / "gateways")
             results = [measure_update(forks, inventory, env, emulator) for forks in args.forks]
         finally:

@@ -66,6 +66,10 @@ class Emulator:
         """Save every account's resources under `name` (see snapshots.py)."""
         return _request_json(f"{self.endpoint_url}/_creatorcloud/snapshots/{name}", method="POST", timeout=60)
 
+    def snapshot_names(self):
+        """The names of the saved snapshots."""
+        return _request_json(f"{self.endpoint_url}/_creatorcloud/snapshots")["snapshots"]
+
     def restore_state(self, name):
         """Make every account's resources what they were when `name` was saved, with an empty call log."""
         _request_json(f"{self.endpoint_url}/_creatorcloud/snapshots/{name}/restore", method="POST", timeout=60)
