@@ -298,12 +298,13 @@ def test_a_malformed_switch_parameter_fails_naming_it(tabled, account, run_playb
 
 
 def test_tags_not_set_leave_other_tags_alone_and_set_ones_purge_them(tabled, run_playbook, aws, dynamodb):
-    """The modules' tagging contract (amazon.aws's): the tables role passes the creator's tags, None when unset."""
+    """The modules' tagging contract (amazon.aws's): `tags` not set leaves a table's other tags alone; role
+    tables passes the creator's tags, and purges."""
     arn = dynamodb.describe_table(TableName=NAMES["Users"])["Table"]["TableArn"]
     dynamodb.tag_resource(ResourceArn=arn, Tags=[{"Key": "owner", "Value": "finance"}])
     aws.reset_calls()
 
-    untouched = run_playbook(PLAYBOOK, "-e", '{"creator_tags": null}')
+    untouched = run_playbook("tests/integration/playbooks/tables_tags_unset.yml")
     assert untouched.returncode == 0, untouched.failure_messages(CREATOR)
     assert writes(aws.calls()) == []
     assert {"Key": "owner", "Value": "finance"} in dynamodb.list_tags_of_resource(ResourceArn=arn)["Tags"]
