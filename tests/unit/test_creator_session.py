@@ -97,14 +97,15 @@ def test_retries_are_botocores_standard_mode(aws):
     assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 10}
 
 
-def test_each_client_is_made_once_from_one_boto3_session(aws):
+def test_each_client_is_made_once_with_the_roles_credentials(aws):
     session = CreatorSession.from_params(module_for(aws, CREATOR1, "creator1"))
 
     s3, dynamodb, s3_global = session.client("s3"), session.client("dynamodb"), session.global_client("s3")
 
     assert session.client("s3") is s3 and session.global_client("s3") is s3_global
     assert s3_global.meta.region_name == "us-east-1" and s3.meta.region_name != "us-east-1"
-    assert s3._request_signer._credentials is dynamodb._request_signer._credentials  # one session's credentials
+    signing = [client._request_signer._credentials.access_key for client in (s3, dynamodb, s3_global)]
+    assert len(set(signing)) == 1 and signing[0] != "testing"  # the role's, assumed once
     assert [c["operation"] for c in aws.calls()["calls"]] == ["AssumeRole"]
 
 

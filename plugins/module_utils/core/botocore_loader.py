@@ -72,11 +72,28 @@ def share_data_loader():
         botocore.session.create_loader = shared_loader
 
 
-def load_slice_services(region="us-east-1"):
+_SESSIONS = []
+
+
+def shared_session():
+    """One boto3 session per process, for clients made with credentials of their own (CreatorSession's).
+
+    A boto3 session costs about 60 ms of handler registration before its first client, and each module
+    run made one; this one is made in the controller (load_slice_services) and every worker inherits it.
+    Its own credentials are placeholders that no client uses.
+    """
+    if not _SESSIONS:
+        share_data_loader()
+        _SESSIONS.append(
+            boto3.session.Session(aws_access_key_id="unused", aws_secret_access_key="unused", region_name="us-east-1")
+        )
+    return _SESSIONS[0]
+
+
+def load_slice_services():
     """Parse the data of every service in SLICE_SERVICES into the shared loader, without any AWS call."""
     if not HAS_BOTO3:
         return
-    share_data_loader()
-    session = boto3.session.Session(aws_access_key_id="preload", aws_secret_access_key="preload", region_name=region)
+    session = shared_session()
     for service in SLICE_SERVICES:
         session.client(service)
