@@ -44,13 +44,13 @@ class PlaybookRun:
         return [r.get("msg", "") for r in self.results(host) if r.get("failed")]
 
 
-def run(playbook, *args, inventory=None, env=None):
-    """Run a playbook with the JSON callback; returns a :class:`PlaybookRun`."""
+def run(playbook, *args, inventory=None, env=None, timeout=600):
+    """Run a playbook with the JSON callback; returns a :class:`PlaybookRun` (TimeoutExpired after `timeout` s)."""
     env = dict(env or {})
     env.update(ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", ANSIBLE_LOAD_CALLBACK_PLUGINS="1")
     target = playbook if "/" not in playbook else str(REPO / playbook)  # a path, or a collection playbook's name
     command = [str(ANSIBLE_PLAYBOOK), target, "-i", str(inventory or REPO / "inventories/local"), *args]
-    completed = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False)
+    completed = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout, check=False)
     try:
         output = json.loads(completed.stdout[completed.stdout.index("{") :])
     except ValueError as e:

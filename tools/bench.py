@@ -161,11 +161,11 @@ def process_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def timed_run(playbook, args, inventory, env, emulator):
+def timed_run(playbook, args, inventory, env, emulator, timeout=600):
     """Run the playbook with an empty call log: (run, wall s, CPU s, emulator CPU s); a failed run ends the bench."""
     emulator.reset_calls()
     cpu, emulator_cpu, started = children_cpu_seconds(), process_cpu_seconds(emulator.pid), time.monotonic()
-    completed = run(playbook, *args, inventory=inventory, env=env)
+    completed = run(playbook, *args, inventory=inventory, env=env, timeout=timeout)
     wall = time.monotonic() - started
     cpu, emulator_cpu = children_cpu_seconds() - cpu, process_cpu_seconds(emulator.pid) - emulator_cpu
     if completed.returncode != 0:

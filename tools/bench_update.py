@@ -34,6 +34,8 @@ from creatorcloud_emulator import launcher
 
 FLEET = REPO / "tests/integration/inventories/fleet"
 KEPT_DIR = Path.home() / ".cache/creatorcloud/bench"
+# Onboarding 100 creators with every feature takes longer than a test's playbook may.
+FLEET_TIMEOUT = 3 * 3600
 SNAPSHOT = "fleet-onboarded"
 
 
@@ -79,7 +81,7 @@ def start_gateways(hosts, endpoint_url, state_dir):
 def measure_update(forks, inventory, env, emulator):
     """One no-op update.yml with `forks` forks and waves of as many creators."""
     args = ["-f", str(forks), "-e", f"update_wave_size={forks}", "-e", "update_backup=false"]
-    update, wall, cpu, emulator_cpu = timed_run("playbooks/update.yml", args, inventory, env, emulator)
+    update, wall, cpu, emulator_cpu = timed_run("playbooks/update.yml", args, inventory, env, emulator, FLEET_TIMEOUT)
     hosts = sorted(update.stats)
     return {
         "playbook": "playbooks/update.yml",
@@ -175,7 +177,7 @@ def main(argv=None):
         try:
             if not onboarded:
                 for playbook in ("playbooks/bootstrap_organization.yml", "playbooks/onboard.yml"):
-                    if run(playbook, inventory=inventory, env=env).returncode != 0:
+                    if run(playbook, inventory=inventory, env=env, timeout=FLEET_TIMEOUT).returncode != 0:
                         raise SystemExit(f"{playbook} failed on the benchmark's fleet")
                 emulator.save_state(SNAPSHOT)
             gateways = start_gateways(hosts, emulator.endpoint_url, workdir / "gateways")
