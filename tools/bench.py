@@ -145,7 +145,7 @@ def fresh_emulator():
         launcher.stop(emulator.pid)
 
 
-# The two ways a module can run (plugins/action/in_worker.py): the default, and the module process.
+# The two ways a module can run (plugins/plugin_utils/in_worker_action.py): the default, and the module process.
 PATHS = {"worker": "true", "process": "false"}
 
 

@@ -3,7 +3,7 @@
 
 
 class ModuleDocFragment:
-    # Every module of the collection runs through the action plugin creatorcloud.platform.in_worker.
+    # Every module of the collection runs through its own action plugin (plugin_utils/in_worker_action.py).
     DOCUMENTATION = r"""
 attributes:
   action:

@@ -102,13 +102,13 @@ compose:
   ansible_connection: "'local'"
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.plugin_utils.inventory import AWSInventoryBase
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils.aws import organizations as orgs
 from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import normalise_ou_path
 from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_config import slug_error
 from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator_session import creator_role_arn
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.retries import RETRY_CONFIG
 
 PLUGIN_NAME = "creatorcloud.platform.aws_organizations"
 DEFAULT_REGION = "us-east-1"
@@ -119,7 +119,6 @@ ACCESS_DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException"})
 
 
 @orgs.OrganizationsErrorHandler.common_error_handler("list the accounts of an organizational unit")
-@AWSRetry.jittered_backoff()
 def list_accounts_for_parent(client, parent_id):
     """The accounts directly in a root or OU (ListAccountsForParent, all pages of at most 20)."""
     pages = client.get_paginator("list_accounts_for_parent").paginate(ParentId=parent_id)
@@ -256,7 +255,8 @@ class InventoryModule(AWSInventoryBase):
         self.update_cached_result(path, cache, records)
 
     def _query_or_fail(self):
-        client = self.client("organizations", region=self.get_option("region") or DEFAULT_REGION)
+        # The collection's one retry layer (core/retries.py): botocore retries throttling, nothing around it.
+        client = self.client("organizations", region=self.get_option("region") or DEFAULT_REGION, config=RETRY_CONFIG)
         scopes = tuple(normalise_ou_path(path) for path in self.get_option("include_ou_paths"))
         try:
             return query_member_accounts(client, scopes)

@@ -230,8 +230,12 @@ def main():
 
     module.fail_on_errors(f"creator {params['creator']}", validation_errors(params))
 
-    auth = Auth(CreatorSession.from_params(module).client("cognito-idp"), params, module.check_mode)
-    changed, before, after = module.run_converge(f"creator {params['creator']}", auth.converge)
+    subject = f"creator {params['creator']}"
+    # Inside run_converge: a role that cannot be assumed fails naming the creator, as every other module does.
+    auth = module.run_converge(
+        subject, lambda: Auth(CreatorSession.from_params(module).client("cognito-idp"), params, module.check_mode)
+    )
+    changed, before, after = module.run_converge(subject, auth.converge)
     summarised = summary(after, params["region"], auth.invited)
     module.exit_converged(auth.changes, changed, describe(before), describe(after), auth=summarised)
 

@@ -114,3 +114,16 @@ def update_response_headers_policy(client, policy_id, config):
     return client.update_response_headers_policy(Id=policy_id, IfMatch=etag, ResponseHeadersPolicyConfig=config)[
         "ResponseHeadersPolicy"
     ]
+
+
+@CloudFrontErrorHandler.common_error_handler("invalidate changed paths in the distribution")
+def create_invalidation(client, distribution_id, paths, caller_reference):
+    """One invalidation of `paths`; the same caller reference again returns the same invalidation."""
+    response = client.create_invalidation(
+        DistributionId=distribution_id,
+        InvalidationBatch={
+            "Paths": {"Quantity": len(paths), "Items": list(paths)},
+            "CallerReference": caller_reference,
+        },
+    )
+    return response["Invalidation"]["Id"]

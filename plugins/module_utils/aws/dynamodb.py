@@ -106,3 +106,63 @@ def tag_resource(client, arn, tags):
 @_RETRY
 def untag_resource(client, arn, tag_keys):
     client.untag_resource(ResourceArn=arn, TagKeys=list(tag_keys))
+
+
+@DynamoDBErrorHandler.common_error_handler("create the backup")
+def create_backup(client, table_name, backup_name):
+    return client.create_backup(TableName=table_name, BackupName=backup_name)["BackupDetails"]
+
+
+@DynamoDBErrorHandler.list_error_handler("describe the backup")
+def describe_backup(client, backup_arn):
+    """The backup's description, or None when there is no such backup."""
+    return client.describe_backup(BackupArn=backup_arn)["BackupDescription"]
+
+
+@DynamoDBErrorHandler.common_error_handler("export the table")
+def export_table(client, request):
+    return client.export_table_to_point_in_time(**request)["ExportDescription"]
+
+
+@DynamoDBErrorHandler.common_error_handler("describe the export")
+def describe_export(client, export_arn):
+    return client.describe_export(ExportArn=export_arn)["ExportDescription"]
+
+
+@DynamoDBErrorHandler.common_error_handler("read the restorable window of the table")
+def restorable_window(client, name):
+    """(earliest, latest) restorable datetimes of the table, or None while point-in-time recovery is off."""
+    description = client.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+    recovery = description.get("PointInTimeRecoveryDescription", {})
+    if recovery.get("PointInTimeRecoveryStatus") != "ENABLED":
+        return None
+    return recovery["EarliestRestorableDateTime"], recovery["LatestRestorableDateTime"]
+
+
+@DynamoDBErrorHandler.common_error_handler("restore the table to a point in time")
+def restore_to_point_in_time(client, request):
+    return client.restore_table_to_point_in_time(**request)["TableDescription"]
+
+
+@DynamoDBErrorHandler.common_error_handler("restore the table from the backup")
+def restore_from_backup(client, request):
+    return client.restore_table_from_backup(**request)["TableDescription"]
+
+
+@DynamoDBErrorHandler.common_error_handler("count the items of the table")
+def count_items(client, name):
+    """The number of items, by Scan with Select=COUNT over every page (consistent, unlike ItemCount)."""
+    pages = client.get_paginator("scan").paginate(TableName=name, Select="COUNT", ConsistentRead=True)
+    return sum(page["Count"] for page in pages)
+
+
+@DynamoDBErrorHandler.common_error_handler("read an item of the table")
+def item_exists(client, name, key):
+    """True when the table holds an item with `key` (low-level attribute values)."""
+    return "Item" in client.get_item(
+        TableName=name,
+        Key=key,
+        ConsistentRead=True,
+        ProjectionExpression="#k",
+        ExpressionAttributeNames={"#k": next(iter(key))},
+    )

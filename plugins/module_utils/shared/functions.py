@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The Lambda functions of a creator's API and their log groups: validate, plan, ensure.
 
-Private to the api module. A function is found by its deterministic name
+Used by the api and chat slices. A function is found by its deterministic name
 (`creatorcloud-<creator>-<function>`), its log group by `/aws/lambda/<function name>`. Code is
 uploaded only when the package's CodeSha256 differs from the function's (or the architecture
 changes, which only UpdateFunctionCode can change); configuration only when one of the settings

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The least-privilege execution role of each Lambda function of a creator's API.
 
-Private to the api module. A function's role is named like the function, lives under the
+Used by the api and backup slices. A function's role is named like the function, lives under the
 path /creatorcloud/, is assumable only by Lambda on behalf of the creator's own account, and
 holds one inline policy that lists ARNs only: the function's own log group and its streams,
 the tables (and indexes) and the user pool the function's spec names, with exactly the actions

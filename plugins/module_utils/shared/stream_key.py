@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The channel's stream key and the Secrets Manager secret that alone hands it to the operator.
 
-Private to the ivs module. The key's value goes from IVS straight into the secret: it is never
+Used by the ivs and shop slices. The key's value goes from IVS straight into the secret: it is never
 returned, logged or put in a change description; `conceal` (the module's no_log values) is told
 about it the moment it is known, so Ansible masks it should it ever reach any output. A run reads
 the secret's content only to compare the key's ARN, channel and ingest server with the channel's;

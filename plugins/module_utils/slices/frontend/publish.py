@@ -34,9 +34,10 @@ from concurrent.futures import as_completed
 from typing import NamedTuple
 from urllib.parse import quote
 
+from ansible_collections.creatorcloud.platform.plugins.module_utils.aws import cloudfront as cloudfront_api
+from ansible_collections.creatorcloud.platform.plugins.module_utils.aws import s3 as s3_api
 from ansible_collections.creatorcloud.platform.plugins.module_utils.aws.cloudfront import AnsibleCloudFrontError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.aws.s3 import AnsibleS3Error
-from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend import publish_calls as calls
 
 MANIFEST_KEY = ".creatorcloud/site-manifest.json"
 MANIFEST_FORMAT = 1
@@ -134,13 +135,13 @@ def manifest_body(generation, entries):
 
 def read_published_state(s3, bucket, check_mode):
     """The bucket's keys with their ETags, and the manifest: one listing and one GET (none on an empty bucket)."""
-    listing = calls.list_object_etags(s3, bucket)
+    listing = s3_api.list_object_etags(s3, bucket)
     if listing is None:
         if not check_mode:
             raise PublishError(f"the site bucket {bucket} does not exist; run role website first", [])
         # In check mode of a first onboarding, role website only plans the bucket.
         listing = {}
-    body = calls.get_object_body(s3, bucket, MANIFEST_KEY) if MANIFEST_KEY in listing else None
+    body = s3_api.get_object_body(s3, bucket, MANIFEST_KEY) if MANIFEST_KEY in listing else None
     listing.pop(MANIFEST_KEY, None)
     return listing, parse_manifest(body)
 
@@ -276,7 +277,7 @@ class SitePublisher:
 
     def _put(self, key, site_file):
         """Upload one file with its headers; returns its ETag."""
-        return calls.put_object(
+        return s3_api.put_object(
             self.s3, self.bucket, key, site_file.body, site_file.content_type, site_file.cache_control
         )
 
@@ -284,7 +285,7 @@ class SitePublisher:
         if not keys:
             return
         try:
-            calls.delete_objects(self.s3, self.bucket, keys)
+            s3_api.delete_objects(self.s3, self.bucket, keys)
         except AnsibleS3Error as e:
             raise PublishError(e.message, self.changes, e.exception) from e
         self.changes.append(f"removed files: {len(keys)}")
@@ -293,7 +294,7 @@ class SitePublisher:
         if not (self.distribution_id and plan.invalidation_paths):
             return None
         try:
-            invalidation_id = calls.create_invalidation(
+            invalidation_id = cloudfront_api.create_invalidation(
                 self.cloudfront, self.distribution_id, plan.invalidation_paths, plan.caller_reference
             )
         except AnsibleCloudFrontError as e:
@@ -307,7 +308,7 @@ class SitePublisher:
 
     def _write_manifest(self, body):
         try:
-            calls.put_object(self.s3, self.bucket, MANIFEST_KEY, body, MANIFEST_CONTENT_TYPE, MANIFEST_CACHE_CONTROL)
+            s3_api.put_object(self.s3, self.bucket, MANIFEST_KEY, body, MANIFEST_CONTENT_TYPE, MANIFEST_CACHE_CONTROL)
         except AnsibleS3Error as e:
             raise PublishError(
                 f"{e.message} {MANIFEST_KEY}; run again to record the publication", self.changes, e.exception

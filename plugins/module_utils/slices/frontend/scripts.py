@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The site's third-party scripts: npm packages bundled at build time and served from the creator's domain.
 
-Private to the frontend module (through _site_build). files/frontend/package.json and its
+Private to the frontend module (through build.py). files/frontend/package.json and its
 package-lock.json pin the packages (the official IVS Chat client, hls.js, and esbuild to bundle
 them); files/frontend/scripts/<name>.entry.js says what each bundle exposes to the site's classic
 scripts. The bundles are built once per content of those files with `npm ci` and esbuild in a

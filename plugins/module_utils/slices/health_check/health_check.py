@@ -173,11 +173,9 @@ def check_tables(dynamodb_client, creator):
     return outcome("tables", OK, f"point-in-time recovery on for {len(tables)} tables")
 
 
-@s3.S3ErrorHandler.common_error_handler("list the buckets")
 def list_bucket_names(client, prefix):
     """Names of the account's buckets that start with `prefix`."""
-    names = [bucket["Name"] for bucket in client.list_buckets().get("Buckets", [])]
-    return sorted(name for name in names if name.startswith(prefix))
+    return sorted(bucket["Name"] for bucket in s3.list_buckets(client) if bucket["Name"].startswith(prefix))
 
 
 def check_buckets(s3_client, creator):

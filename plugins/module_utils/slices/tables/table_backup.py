@@ -18,28 +18,6 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.core.naming 
 
 TIMESTAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 POLL_SECONDS = 2
-# Backups and exports are limited to a few concurrent control-plane operations per account.
-
-
-@dynamodb.DynamoDBErrorHandler.common_error_handler("create the backup")
-def create_backup(client, table_name, backup_name):
-    return client.create_backup(TableName=table_name, BackupName=backup_name)["BackupDetails"]
-
-
-@dynamodb.DynamoDBErrorHandler.list_error_handler("describe the backup")
-def describe_backup(client, backup_arn):
-    """The backup's description, or None when there is no such backup."""
-    return client.describe_backup(BackupArn=backup_arn)["BackupDescription"]
-
-
-@dynamodb.DynamoDBErrorHandler.common_error_handler("export the table")
-def export_table(client, request):
-    return client.export_table_to_point_in_time(**request)["ExportDescription"]
-
-
-@dynamodb.DynamoDBErrorHandler.common_error_handler("describe the export")
-def describe_export(client, export_arn):
-    return client.describe_export(ExportArn=export_arn)["ExportDescription"]
 
 
 def backup_timestamp(now):
@@ -147,7 +125,7 @@ class TableBackups:
         """CreateBackup, then ExportTableToPointInTime of one table."""
         name = item["backup"]["name"]
         details = self.changes.make(
-            f"back up table {item['table']} as {name}", create_backup, self.client, item["table"], name
+            f"back up table {item['table']} as {name}", dynamodb.create_backup, self.client, item["table"], name
         )
         if details:
             item["backup"] = backup_report(details)
@@ -162,7 +140,7 @@ class TableBackups:
             self.desired["kms_key_arn"],
         )
         description = f"export table {item['table']} to s3://{export['bucket']}/{export['prefix']}/"
-        exported = self.changes.make(description, export_table, self.client, request)
+        exported = self.changes.make(description, dynamodb.export_table, self.client, request)
         if exported:
             item["export"] = export_report(exported, export["bucket"], export["prefix"])
 
@@ -187,14 +165,16 @@ class TableBackups:
         for item in plan.values():
             backup = item["backup"]
             if backup["status"] != "AVAILABLE":
-                described = describe_backup(self.client, backup["arn"]) or {}
+                described = dynamodb.describe_backup(self.client, backup["arn"]) or {}
                 backup.update(backup_report(described.get("BackupDetails", {})))
                 if backup["status"] != "AVAILABLE":
                     pending.append(f"backup {backup['name']} ({backup['status']})")
             export = item["export"]
             if export and export["status"] != "COMPLETED":
                 export.update(
-                    export_report(describe_export(self.client, export["arn"]), export["bucket"], export["prefix"])
+                    export_report(
+                        dynamodb.describe_export(self.client, export["arn"]), export["bucket"], export["prefix"]
+                    )
                 )
                 if export["status"] == "FAILED":
                     self.changes.fail(f"the export of table {item['table']} failed: {export['failure']}")

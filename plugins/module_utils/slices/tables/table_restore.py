@@ -22,7 +22,6 @@ import time
 from ansible_collections.creatorcloud.platform.plugins.module_utils.aws import dynamodb
 from ansible_collections.creatorcloud.platform.plugins.module_utils.aws import ssm
 from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import Changes
-from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.tables.table_backup import describe_backup
 from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.tables.tables import Tables
 from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.tables.tables import active_tables_parameter
 from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.tables.tables import physical_table_name
@@ -35,45 +34,6 @@ BACKUP_ARN_PATTERN = re.compile(
     r"^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:(?P<account>\d{12}):table/(?P<table>[A-Za-z0-9_.-]{3,255})"
     r"/backup/\d{14,17}-[0-9a-f]{8}$"
 )
-
-
-@dynamodb.DynamoDBErrorHandler.common_error_handler("read the restorable window of the table")
-def restorable_window(client, name):
-    """(earliest, latest) restorable datetimes of the table, or None while point-in-time recovery is off."""
-    description = client.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
-    recovery = description.get("PointInTimeRecoveryDescription", {})
-    if recovery.get("PointInTimeRecoveryStatus") != "ENABLED":
-        return None
-    return recovery["EarliestRestorableDateTime"], recovery["LatestRestorableDateTime"]
-
-
-@dynamodb.DynamoDBErrorHandler.common_error_handler("restore the table to a point in time")
-def restore_to_point_in_time(client, request):
-    return client.restore_table_to_point_in_time(**request)["TableDescription"]
-
-
-@dynamodb.DynamoDBErrorHandler.common_error_handler("restore the table from the backup")
-def restore_from_backup(client, request):
-    return client.restore_table_from_backup(**request)["TableDescription"]
-
-
-@dynamodb.DynamoDBErrorHandler.common_error_handler("count the items of the table")
-def count_items(client, name):
-    """The number of items, by Scan with Select=COUNT over every page (consistent, unlike ItemCount)."""
-    pages = client.get_paginator("scan").paginate(TableName=name, Select="COUNT", ConsistentRead=True)
-    return sum(page["Count"] for page in pages)
-
-
-@dynamodb.DynamoDBErrorHandler.common_error_handler("read an item of the table")
-def item_exists(client, name, key):
-    """True when the table holds an item with `key` (low-level attribute values)."""
-    return "Item" in client.get_item(
-        TableName=name,
-        Key=key,
-        ConsistentRead=True,
-        ProjectionExpression="#k",
-        ExpressionAttributeNames={"#k": next(iter(key))},
-    )
 
 
 def parse_restore_time(value):
@@ -182,7 +142,7 @@ class TableRestore:
         current = active.get(self.logical) or physical_table_name(self.creator, self.logical)
         source = current
         if self.desired["backup_arn"]:
-            backup = describe_backup(self.client, self.desired["backup_arn"])
+            backup = dynamodb.describe_backup(self.client, self.desired["backup_arn"])
             if backup is None:
                 self.changes.fail(f"backup_arn {self.desired['backup_arn']!r}: no such backup")
             details = backup["BackupDetails"]
@@ -217,7 +177,7 @@ class TableRestore:
             self.changes.fail(
                 f"table {self.logical}: its table {source} does not exist, so there is nothing to restore from"
             )
-        window = restorable_window(self.client, source)
+        window = dynamodb.restorable_window(self.client, source)
         if window is None:
             self.changes.fail(
                 f"table {source} has no point-in-time recovery: restore from a backup (backup_arn) instead"
@@ -239,13 +199,13 @@ class TableRestore:
         if self.desired["backup_arn"]:
             request["BackupArn"] = self.desired["backup_arn"]
             description = f"restore table {name} from backup {self.desired['backup_arn']}"
-            self.changes.make(description, restore_from_backup, self.client, request)
+            self.changes.make(description, dynamodb.restore_from_backup, self.client, request)
         else:
             request.update(
                 SourceTableName=report["source_table"], RestoreDateTime=parse_restore_time(self.desired["restore_time"])
             )
             description = f"restore table {name} from table {report['source_table']} as of {report['point_in_time']}"
-            self.changes.make(description, restore_to_point_in_time, self.client, request)
+            self.changes.make(description, dynamodb.restore_to_point_in_time, self.client, request)
         wait_for_table(self, name, "the restored table to be ACTIVE", table_active, self.desired["wait_timeout"])
 
     def _bring_to_standard(self, report):
@@ -260,8 +220,12 @@ class TableRestore:
     def _verify(self, report):
         """Count the items; every key the operator named must be there, else the backend is not switched."""
         name = report["new_table"]
-        report["item_count"] = count_items(self.client, name)
-        missing = [key for key in self.desired["verify_keys"] if not item_exists(self.client, name, low_level_key(key))]
+        report["item_count"] = dynamodb.count_items(self.client, name)
+        missing = [
+            key
+            for key in self.desired["verify_keys"]
+            if not dynamodb.item_exists(self.client, name, low_level_key(key))
+        ]
         report["verified_keys"] = len(self.desired["verify_keys"]) - len(missing)
         if missing:
             self.changes.fail(
