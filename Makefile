@@ -18,7 +18,7 @@ PYTEST_WORKERS ?= 2
 # Workers of the integration tests (CI: 2 cores; the run used 1.3 cores on average, so 3 may pay off: not yet measured).
 INTEGRATION_WORKERS ?= 2
 
-.PHONY: venv node demo test unit backend integration emulator-tests e2e browser lint ruff ansible-lint sanity molecule galaxy-importer bench \
+.PHONY: venv node demo test test-steps unit backend integration emulator-tests e2e browser lint ruff ansible-lint sanity molecule galaxy-importer bench \
 	ffmpeg aws-up aws-down serve gateway-down live-stream mail stripe-up stripe-down stripe-tests clean
 
 venv: $(VENV)/.installed
@@ -82,7 +82,13 @@ demo: venv node aws-up
 	@echo
 	@echo "creator1's site: $$($(GATEWAY) url --creator creator1)"
 
-test: lint unit backend emulator-tests stripe-tests integration e2e sanity molecule galaxy-importer
+# The steps of `make test`, in order; .ci/run runs them one by one to report the minutes of each.
+TEST_STEPS := lint unit backend emulator-tests stripe-tests integration e2e sanity molecule galaxy-importer
+
+test: $(TEST_STEPS)
+
+test-steps:
+	@echo $(TEST_STEPS)
 
 lint: ruff ansible-lint
 
