@@ -34,6 +34,7 @@ from playbook_runner import run  # noqa: E402
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend import publish as site_publish  # noqa: E402
 from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend.build import SiteFile  # noqa: E402
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend.build_inputs import SiteBuild  # noqa: E402
 from creatorcloud_emulator import launcher  # noqa: E402
 
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -146,7 +147,7 @@ class Publishers:
             self.cloudfront,
             self.buckets["frontend"],
             self.distribution_id,
-            read_site_files(checkout),
+            SiteBuild.prebuilt(read_site_files(checkout)),
             False,
             site_publish.DEFAULT_INVALIDATION_THRESHOLD,
             site_publish.DEFAULT_MAX_WORKERS,

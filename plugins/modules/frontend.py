@@ -29,6 +29,13 @@ description:
     paths. New files and removed hashed assets are not invalidated, as no edge location can hold a stale copy
     that a page still references. The caller reference is derived from the published state and the changed set,
     so a retried run never invalidates the same change twice.
+  - The manifest also records a digest of the build's inputs (the theme's files, O(site), the logo, the version of
+    the build code). When the digest of this run's inputs equals the recorded one and the listing still shows every
+    recorded ETag, the site is not rendered at all (RV(built) is false): a run that changes nothing costs the two
+    reads and no rendering. When only the digest differs (a new version of the collection that renders the same
+    files), the module writes the manifest alone once, reported as a change, so later runs skip the rendering.
+  - The theme and O(site) are checked on every run, also when the site is not rendered, so bad input still fails
+    before any write.
   - The manifest is written last; a run that fails earlier is finished by running again.
   - Runs inside the creator's account, with the role named by O(role_name) assumed in account O(account_id).
 author:
@@ -191,6 +198,13 @@ unchanged:
   returned: always
   type: int
   sample: 998
+built:
+  description:
+    - Whether the site was rendered. False when the published site is what the recorded build inputs give, so that
+      nothing needed to be built or compared.
+  returned: always
+  type: bool
+  sample: false
 unmanaged:
   description: Keys in the bucket that are not part of the site and that the module leaves alone.
   returned: always
@@ -237,7 +251,7 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creator
 from ansible_collections.creatorcloud.platform.plugins.module_utils.core.creatorcloud_module import CreatorCloudModule
 from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend.build import SCRIPTS_CACHE_DIR
 from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend.build import SiteBuildError
-from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend.build import build_site
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend.build_inputs import SiteBuild
 from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend.publish import (
     DEFAULT_INVALIDATION_THRESHOLD,
 )
@@ -294,14 +308,9 @@ def main():
         module.fail_json(msg=f"creator {creator}: " + "; ".join(errors), errors=errors)
 
     try:
-        files = build_site(params["theme_dir"], params["site"], params["scripts_cache_dir"])
-    except SiteBuildError as e:
-        module.fail_json(msg=f"creator {creator}: the site cannot be built: {e}", errors=e.problems, changes=[])
-    except OSError as e:
-        module.fail_json(msg=f"creator {creator}: cannot read the theme in {params['theme_dir']}: {e}", changes=[])
-
-    session = CreatorSession.from_params(module)
-    try:
+        # Checks the theme and the site now; renders only if the published site does not match its inputs.
+        site = SiteBuild.from_theme(params["theme_dir"], params["site"], params["scripts_cache_dir"])
+        session = CreatorSession.from_params(module)
         s3 = session.client("s3")
         cloudfront = session.global_client("cloudfront") if params["distribution_id"] else None
         result = publish(
@@ -309,11 +318,15 @@ def main():
             cloudfront,
             params["bucket"],
             params["distribution_id"],
-            files,
+            site,
             module.check_mode,
             params["invalidation_threshold"],
             params["max_workers"],
         )
+    except SiteBuildError as e:
+        module.fail_json(msg=f"creator {creator}: the site cannot be built: {e}", errors=e.problems, changes=[])
+    except OSError as e:
+        module.fail_json(msg=f"creator {creator}: cannot read the theme in {params['theme_dir']}: {e}", changes=[])
     except (AnsibleCreatorSessionError, PublishError) as e:
         module.fail_converge(f"creator {creator}", e.message, getattr(e, "changes", []), e.exception)
     module.exit_json(**result)

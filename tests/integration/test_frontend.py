@@ -81,8 +81,8 @@ def inventory(tmp_path, creator_site, theme):
 def publish(run_playbook, inventory):
     """`publish(*args)`: run the playbook; returns (run, the frontend module's result)."""
 
-    def run(*args):
-        outcome = run_playbook(PLAYBOOK, *args, inventory=inventory)
+    def run(*args, env=None):
+        outcome = run_playbook(PLAYBOOK, *args, inventory=inventory, env=env)
         assert outcome.returncode == 0, (outcome.failure_messages(CREATOR), outcome.stderr)
         [result] = outcome.results(CREATOR, action=ACTION)
         return outcome, result
@@ -134,6 +134,7 @@ def test_first_publish_uploads_the_site_and_a_second_run_writes_nothing(aws, cre
     second_run, second = publish("--diff")
 
     assert second_run.changed(CREATOR) == 0
+    assert first["built"] is True and second["built"] is False  # the recorded build inputs are this run's
     assert second["uploaded"] == [] and second["removed"] == [] and second["invalidated"] == []
     assert second["unchanged"] == len(first["uploaded"])
     assert writes(aws) == []
@@ -150,8 +151,20 @@ def test_a_rebuild_from_a_fresh_copy_of_the_theme_uploads_nothing(aws, publish, 
 
     outcome, result = publish()
 
-    assert outcome.changed(CREATOR) == 0
+    assert outcome.changed(CREATOR) == 0 and result["built"] is False
     assert writes(aws) == []
+
+
+def test_a_module_process_skips_the_build_of_unchanged_inputs_too(aws, publish):
+    """The digest covers the build code's source, read from the AnsiballZ payload on the module path."""
+    publish(env={"CREATORCLOUD_IN_WORKER": "false"})
+    aws.reset_calls()
+
+    outcome, result = publish(env={"CREATORCLOUD_IN_WORKER": "false"})
+
+    assert outcome.changed(CREATOR) == 0 and result["built"] is False
+    assert writes(aws) == []
+    assert publish()[1]["built"] is False  # both paths digest the same inputs alike
 
 
 def test_check_mode_lists_the_plan_and_writes_nothing(aws, creator_site, publish, theme):
@@ -180,7 +193,7 @@ def test_one_changed_theme_file_is_one_upload_and_one_invalidation_path(aws, cre
 
     outcome, result = publish()
 
-    assert outcome.changed(CREATOR) == 1
+    assert outcome.changed(CREATOR) == 1 and result["built"] is True
     assert result["uploaded"] == ["privacy.html"]
     assert result["invalidated"] == ["/privacy.html"]
     assert result["removed"] == []

@@ -10,6 +10,7 @@ from botocore.stub import Stubber
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend import publish as site_publish
 from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend.build import SiteFile
+from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.frontend.build_inputs import SiteBuild
 
 BUCKET = "creatorcloud-creator1-site-210987654321"
 HTML = "text/html; charset=utf-8"
@@ -71,7 +72,9 @@ def distribution_id(cloudfront):
 
 
 def run_publish(s3, cloudfront, distribution_id, files, check_mode=False, threshold=20):
-    return site_publish.publish(s3, cloudfront, BUCKET, distribution_id, files, check_mode, threshold, 4)
+    return site_publish.publish(
+        s3, cloudfront, BUCKET, distribution_id, SiteBuild.prebuilt(files), check_mode, threshold, 4
+    )
 
 
 def writes(aws):
@@ -290,12 +293,18 @@ def test_manifest_round_trip_and_unreadable_manifests_count_as_none():
     entries = {"index.html": {"digest": "ab" * 32, "etag": '"x"'}}
     body = site_publish.manifest_body(7, entries)
 
-    assert site_publish.parse_manifest(body) == {"generation": 7, "files": entries}
+    assert site_publish.parse_manifest(body) == {"generation": 7, "build": None, "files": entries}
     assert body == site_publish.manifest_body(7, dict(entries))
+    with_build = site_publish.manifest_body(8, entries, "cd" * 32)
+    assert site_publish.parse_manifest(with_build) == {"generation": 8, "build": "cd" * 32, "files": entries}
     for unreadable in (None, b"not json", b"[]", b'{"format": 99, "files": {}}', b'{"format": 1, "files": []}'):
-        assert site_publish.parse_manifest(unreadable) == {"generation": 0, "files": {}}
-    damaged = b'{"format": 1, "generation": "2", "files": {"a.html": "x", "b.html": {"digest": "d"}}}'
-    assert site_publish.parse_manifest(damaged) == {"generation": 0, "files": {"b.html": {"digest": "d"}}}
+        assert site_publish.parse_manifest(unreadable) == {"generation": 0, "build": None, "files": {}}
+    damaged = b'{"format": 1, "generation": "2", "build": 5, "files": {"a.html": "x", "b.html": {"digest": "d"}}}'
+    assert site_publish.parse_manifest(damaged) == {
+        "generation": 0,
+        "build": None,
+        "files": {"b.html": {"digest": "d"}},
+    }
 
 
 def test_unchanged_means_recorded_digest_and_recorded_etag_never_an_md5():
@@ -408,3 +417,110 @@ def test_a_failed_upload_stops_before_the_pages_and_names_what_went_up(s3, cloud
     assert refused in failure.value.message
     keys = [item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET)["Contents"]]
     assert keys == ["assets/site.5e6f7a8b.js"]  # no page went up without its stylesheet, and no manifest
+
+
+class CountedBuild(SiteBuild):
+    """A site build of `files` with inputs digest `digest` that counts how often it is rendered."""
+
+    def __init__(self, files, digest):
+        self.renders = 0
+
+        def render():
+            self.renders += 1
+            return files
+
+        super().__init__(digest, render)
+
+
+def publish_build(s3, cloudfront, distribution_id, site, check_mode=False):
+    return site_publish.publish(s3, cloudfront, BUCKET, distribution_id, site, check_mode, 20, 4)
+
+
+def test_unchanged_build_inputs_skip_the_build_and_every_write(aws, s3, cloudfront, distribution_id):
+    first = CountedBuild(small_site(), "a" * 64)
+    published = publish_build(s3, cloudfront, distribution_id, first)
+    manifest = site_publish.parse_manifest(s3.get_object(Bucket=BUCKET, Key=site_publish.MANIFEST_KEY)["Body"].read())
+    assert published["built"] is True and manifest["build"] == "a" * 64
+    aws.reset_calls()
+
+    again = CountedBuild(small_site(), "a" * 64)
+    result = publish_build(s3, cloudfront, distribution_id, again)
+
+    assert again.renders == 0 and result["built"] is False
+    assert result["changed"] is False and result["changes"] == [] and writes(aws) == []
+    assert (
+        result["unchanged"] == len(small_site())
+        and result["uploaded"] == []
+        and result["diff"]
+        == {
+            "before": {},
+            "after": {},
+        }
+    )
+    assert sorted(call["operation"] for call in aws.calls()["calls"]) == ["GetObject", "ListObjectsV2"]
+
+
+def test_other_build_inputs_build_and_publish_what_changed(s3, cloudfront, distribution_id):
+    publish_build(s3, cloudfront, distribution_id, CountedBuild(small_site(), "a" * 64))
+
+    changed = CountedBuild(small_site(**{"live.html": page("live now")}), "b" * 64)
+    result = publish_build(s3, cloudfront, distribution_id, changed)
+
+    assert changed.renders == 1 and result["built"] is True and result["uploaded"] == ["live.html"]
+    manifest = site_publish.parse_manifest(s3.get_object(Bucket=BUCKET, Key=site_publish.MANIFEST_KEY)["Body"].read())
+    assert manifest["build"] == "b" * 64
+
+
+@pytest.mark.parametrize("by_hand", ["edited", "deleted", "stray file in a site directory"])
+def test_a_bucket_changed_by_hand_is_built_and_repaired_although_the_inputs_are_the_same(
+    s3, cloudfront, distribution_id, by_hand
+):
+    publish_build(s3, cloudfront, distribution_id, CountedBuild(small_site(), "a" * 64))
+    if by_hand == "edited":
+        s3.put_object(Bucket=BUCKET, Key="de/live.html", Body=b"defaced")
+    elif by_hand == "deleted":
+        s3.delete_object(Bucket=BUCKET, Key="de/live.html")
+    else:
+        s3.put_object(Bucket=BUCKET, Key="de/old.html", Body=b"left over")
+
+    again = CountedBuild(small_site(), "a" * 64)
+    result = publish_build(s3, cloudfront, distribution_id, again)
+
+    assert again.renders == 1 and result["built"] is True
+    if by_hand == "stray file in a site directory":
+        assert result["removed"] == ["de/old.html"] and result["uploaded"] == []
+    else:
+        assert result["uploaded"] == ["de/live.html"]
+    assert publish_build(s3, cloudfront, distribution_id, CountedBuild(small_site(), "a" * 64))["built"] is False
+
+
+def test_new_build_inputs_that_render_the_same_files_write_the_manifest_alone_once(
+    aws, s3, cloudfront, distribution_id
+):
+    publish_build(s3, cloudfront, distribution_id, SiteBuild.prebuilt(small_site()))  # a manifest without a digest
+    aws.reset_calls()
+
+    planned = publish_build(s3, cloudfront, distribution_id, CountedBuild(small_site(), "c" * 64), check_mode=True)
+    assert planned["changed"] is True and planned["changes"] == [site_publish.RECORDED_BUILD]
+    assert planned["diff"]["before"] == {site_publish.BUILD_DIFF_KEY: "unrecorded"}
+    assert planned["diff"]["after"] == {site_publish.BUILD_DIFF_KEY: "c" * 12}
+    assert writes(aws) == []
+
+    recorded = publish_build(s3, cloudfront, distribution_id, CountedBuild(small_site(), "c" * 64))
+    assert recorded["changed"] is True and recorded["uploaded"] == [] and recorded["invalidated"] == []
+    assert recorded["changes"] == [site_publish.RECORDED_BUILD]
+    assert writes(aws) == ["PutObject"]  # the manifest
+    aws.reset_calls()
+
+    skipped = CountedBuild(small_site(), "c" * 64)
+    assert publish_build(s3, cloudfront, distribution_id, skipped)["changed"] is False
+    assert skipped.renders == 0 and writes(aws) == []
+
+
+def test_files_without_a_digest_are_always_compared_and_record_none(s3, cloudfront, distribution_id):
+    publish_build(s3, cloudfront, distribution_id, SiteBuild.prebuilt(small_site()))
+    result = publish_build(s3, cloudfront, distribution_id, SiteBuild.prebuilt(small_site()))
+
+    assert result["built"] is True and result["changed"] is False
+    manifest = site_publish.parse_manifest(s3.get_object(Bucket=BUCKET, Key=site_publish.MANIFEST_KEY)["Body"].read())
+    assert manifest["build"] is None

@@ -87,13 +87,7 @@ class SiteBuildError(Exception):
 
 def build_site(theme_dir: str, site: dict, scripts_cache_dir: str = SCRIPTS_CACHE_DIR) -> dict[str, SiteFile]:
     """Every object of the creator's site by its key (no leading slash), sorted; raises SiteBuildError."""
-    if not HAS_JINJA2:
-        raise SiteBuildError(["the Python library jinja2 is required to build the site"])
-    if not all(os.path.isdir(os.path.join(theme_dir, part)) for part in ("templates", "assets", "i18n")):
-        raise SiteBuildError([f"theme_dir {theme_dir!r} is not a site theme: it needs templates/, assets/ and i18n/"])
-    problems = site_config.site_problems(site, site_config.supported_languages(theme_dir))
-    if problems:
-        raise SiteBuildError(problems)
+    check_site(theme_dir, site)
     site = normalised_site(site)
     files = {}
     assets = {}
@@ -115,6 +109,17 @@ def build_site(theme_dir: str, site: dict, scripts_cache_dir: str = SCRIPTS_CACH
     files["robots.txt"] = SiteFile(renderer.render("robots.txt.j2"), CONTENT_TYPES[".txt"], NO_CACHE)
     files["config.json"] = SiteFile(stable_json(site["runtime"]), CONTENT_TYPES[".json"], NO_CACHE)
     return dict(sorted(files.items()))
+
+
+def check_site(theme_dir, site):
+    """Raises SiteBuildError naming every problem of the theme or of `site` that stops a build."""
+    if not HAS_JINJA2:
+        raise SiteBuildError(["the Python library jinja2 is required to build the site"])
+    if not all(os.path.isdir(os.path.join(theme_dir, part)) for part in ("templates", "assets", "i18n")):
+        raise SiteBuildError([f"theme_dir {theme_dir!r} is not a site theme: it needs templates/, assets/ and i18n/"])
+    problems = site_config.site_problems(site, site_config.supported_languages(theme_dir))
+    if problems:
+        raise SiteBuildError(problems)
 
 
 def normalised_site(site):

@@ -4,6 +4,9 @@
 
 Private to the frontend module. Comparing costs one paginated ListObjectsV2 and one GetObject
 of the site manifest (``.creatorcloud/site-manifest.json``), whatever the number of files.
+The manifest also records the digest of the build's inputs (build_inputs.py): when it equals the
+digest of this run's inputs and the bucket still shows every recorded ETag, the site is not even
+built (`unchanged_publication`); anything else builds it and compares file by file.
 
 Why a manifest and not the ETag: the site bucket is encrypted with the creator's KMS key
 (SSE-KMS), and S3's ETag of an SSE-KMS object is not the MD5 of its content. The manifest,
@@ -50,6 +53,8 @@ DEFAULT_MAX_WORKERS = 8
 SHORT_DIGEST_LENGTH = 12
 ASSETS_LABEL = "hashed assets"
 DOCUMENTS_LABEL = "pages and other files"
+BUILD_DIFF_KEY = MANIFEST_KEY + " (build inputs)"
+RECORDED_BUILD = "recorded the build inputs of the published site in its manifest"
 
 
 class PublishError(Exception):
@@ -77,6 +82,8 @@ class PublishPlan(NamedTuple):
     generation: int  # of the manifest this publication writes
     before: dict
     after: dict
+    build: str = None  # the digest of the build's inputs, recorded in the manifest
+    record_build: bool = False  # the files are as published, but the manifest records other inputs
 
     @property
     def uploads(self):
@@ -85,7 +92,7 @@ class PublishPlan(NamedTuple):
 
     @property
     def changed(self):
-        return bool(self.assets or self.documents or self.removals)
+        return bool(self.assets or self.documents or self.removals or self.record_build)
 
 
 def file_digest(site_file):
@@ -112,8 +119,8 @@ def manifest_entry(site_file, digest, etag):
 
 
 def parse_manifest(body):
-    """The manifest's generation and entries; a missing, unreadable or foreign manifest counts as empty."""
-    empty = {"generation": 0, "files": {}}
+    """The manifest's generation, build digest and entries; a missing, unreadable or foreign one counts as empty."""
+    empty = {"generation": 0, "build": None, "files": {}}
     if body is None:
         return empty
     try:
@@ -123,13 +130,20 @@ def parse_manifest(body):
     if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT or not isinstance(data.get("files"), dict):
         return empty
     generation = data.get("generation")
+    build = data.get("build")
     entries = {key: entry for key, entry in data["files"].items() if isinstance(entry, dict)}
-    return {"generation": generation if isinstance(generation, int) else 0, "files": entries}
+    return {
+        "generation": generation if isinstance(generation, int) else 0,
+        "build": build if isinstance(build, str) else None,
+        "files": entries,
+    }
 
 
-def manifest_body(generation, entries):
-    """The manifest as stored: stable JSON, so equal content gives equal bytes."""
+def manifest_body(generation, entries, build=None):
+    """The manifest as stored: stable JSON, so equal content gives equal bytes; `build` only when known."""
     document = {"format": MANIFEST_FORMAT, "generation": generation, "files": entries}
+    if build:
+        document["build"] = build
     return json.dumps(document, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
@@ -182,8 +196,47 @@ def published_version(key, listing, recorded):
     return "unrecorded (ETag " + listing[key].strip('"')[:SHORT_DIGEST_LENGTH] + ")"
 
 
-def plan_publish(files, listing, manifest, invalidation_threshold, invalidate=True):
-    """Decide every upload, removal and invalidation path from the site, the listing and the manifest."""
+def unchanged_publication(build_digest, listing, manifest):
+    """The bucket holds exactly what the last publication of a build with these inputs uploaded.
+
+    Then a build would give the recorded files, and nothing needs to be built or compared: every
+    recorded key still shows its recorded ETag (nothing was edited or deleted by hand), and no
+    stray key lies under one of the site's own directories (a full run would remove it).
+    """
+    recorded = manifest["files"]
+    if not build_digest or manifest.get("build") != build_digest or not recorded:
+        return False
+    if any(listing.get(key) != entry.get("etag") for key, entry in recorded.items()):
+        return False
+    return not owned_keys(recorded, listing, recorded) - set(recorded)
+
+
+def unchanged_plan(listing, manifest):
+    """The plan of a publication that changes nothing, from the manifest alone."""
+    recorded = manifest["files"]
+    return PublishPlan(
+        assets=[],
+        documents=[],
+        removals=[],
+        unchanged=len(recorded),
+        unmanaged=sorted(set(listing) - set(recorded)),
+        invalidation_paths=[],
+        caller_reference="",
+        digests={key: entry.get("digest") for key, entry in recorded.items()},
+        kept=dict(recorded),
+        generation=manifest["generation"],
+        before={},
+        after={},
+    )
+
+
+def plan_publish(files, listing, manifest, invalidation_threshold, invalidate=True, build=None):
+    """Decide every upload, removal and invalidation path from the site, the listing and the manifest.
+
+    `build` is the digest of the inputs the files were built from: a publication records it, and
+    when only the digest differs (a new version of the build code that renders the same bytes, a
+    manifest from before digests) the plan writes the manifest alone, once, so the next run skips the build.
+    """
     if MANIFEST_KEY in files:
         raise PublishError(f"the site must not contain {MANIFEST_KEY}: the publisher keeps its manifest there", [])
     recorded = manifest["files"]
@@ -202,6 +255,12 @@ def plan_publish(files, listing, manifest, invalidation_threshold, invalidate=Tr
     stale = [key for key in uploads if key in published_before]
     stale += [key for key in removals if not recorded.get(key, {}).get("immutable")]
     paths = invalidation_paths(stale, invalidation_threshold) if invalidate else []
+    record_build = bool(build) and build != manifest.get("build") and not uploads and not removals
+    before = {key: published_version(key, listing, recorded) for key in uploads + removals if key in published_before}
+    after = {key: digests[key][:SHORT_DIGEST_LENGTH] for key in uploads}
+    if record_build:
+        before[BUILD_DIFF_KEY] = (manifest.get("build") or "unrecorded")[:SHORT_DIGEST_LENGTH]
+        after[BUILD_DIFF_KEY] = build[:SHORT_DIGEST_LENGTH]
     return PublishPlan(
         assets=[key for key in uploads if is_asset(files[key])],
         documents=[key for key in uploads if not is_asset(files[key])],
@@ -213,10 +272,10 @@ def plan_publish(files, listing, manifest, invalidation_threshold, invalidate=Tr
         digests=digests,
         kept=kept,
         generation=manifest["generation"] + 1,
-        before={
-            key: published_version(key, listing, recorded) for key in uploads + removals if key in published_before
-        },
-        after={key: digests[key][:SHORT_DIGEST_LENGTH] for key in uploads},
+        before=before,
+        after=after,
+        build=build,
+        record_build=record_build,
     )
 
 
@@ -230,6 +289,8 @@ def planned_changes(plan):
         changes.append(f"removed files: {len(plan.removals)}")
     if plan.invalidation_paths:
         changes.append(f"invalidated paths: {len(plan.invalidation_paths)}")
+    if plan.record_build:
+        changes.append(RECORDED_BUILD)
     return changes
 
 
@@ -255,7 +316,9 @@ class SitePublisher:
         invalidation_id = self._invalidate(plan)
         entries = dict(plan.kept)
         entries.update({key: manifest_entry(files[key], plan.digests[key], etags[key]) for key in plan.uploads})
-        self._write_manifest(manifest_body(plan.generation, entries))
+        self._write_manifest(manifest_body(plan.generation, entries, plan.build))
+        if plan.record_build:
+            self.changes.append(RECORDED_BUILD)
         return invalidation_id
 
     def _upload(self, files, keys, label, etags):
@@ -315,13 +378,22 @@ class SitePublisher:
             ) from e
 
 
-def publish(s3, cloudfront, bucket, distribution_id, files, check_mode, invalidation_threshold, max_workers):
-    """Plan the publication of `files` ({key: SiteFile}) and apply it unless in check mode; returns the result."""
+def publish(s3, cloudfront, bucket, distribution_id, site, check_mode, invalidation_threshold, max_workers):
+    """Plan the publication of `site` (a build_inputs.SiteBuild) and apply it unless in check mode.
+
+    The site is built only when the published state does not already match its inputs; the
+    build's own errors (SiteBuildError, OSError) pass through, raised before any write.
+    """
     try:
         listing, manifest = read_published_state(s3, bucket, check_mode)
     except AnsibleS3Error as e:
         raise PublishError(f"{e.message} {bucket}", [], e.exception) from e
-    plan = plan_publish(files, listing, manifest, invalidation_threshold, invalidate=bool(distribution_id))
+    if unchanged_publication(site.digest, listing, manifest):
+        return publish_result(unchanged_plan(listing, manifest), [], None, built=False)
+    files = site.files()
+    plan = plan_publish(
+        files, listing, manifest, invalidation_threshold, invalidate=bool(distribution_id), build=site.digest
+    )
     invalidation_id = None
     if check_mode:
         changes = planned_changes(plan)
@@ -329,14 +401,15 @@ def publish(s3, cloudfront, bucket, distribution_id, files, check_mode, invalida
         publisher = SitePublisher(s3, cloudfront, bucket, distribution_id, max_workers)
         invalidation_id = publisher.apply(files, plan)
         changes = publisher.changes
-    return publish_result(plan, changes, invalidation_id)
+    return publish_result(plan, changes, invalidation_id, built=True)
 
 
-def publish_result(plan, changes, invalidation_id):
-    """The module's result: the paths, their counts, what changed and a short diff."""
+def publish_result(plan, changes, invalidation_id, built):
+    """The module's result: the paths, their counts, what changed, whether the site was built and a short diff."""
     invalidated = plan.invalidation_paths
     return {
         "changed": plan.changed,
+        "built": built,
         "uploaded": plan.uploads,
         "removed": plan.removals,
         "invalidated": invalidated,
