@@ -31,8 +31,8 @@ description:
     so a retried run never invalidates the same change twice.
   - The manifest also records a digest of the build's inputs (the theme's files, O(site), the logo, the version of
     the build code). When the digest of this run's inputs equals the recorded one and the listing still shows every
-    recorded ETag, the site is not rendered at all (RV(built) is false): a run that changes nothing costs the two
-    reads and no rendering. When only the digest differs (a new version of the collection that renders the same
+    recorded ETag, the site is not rendered at all (RV(built) is false), so a run that changes nothing costs the
+    two reads and no rendering. When only the digest differs (a new version of the collection that renders the same
     files), the module writes the manifest alone once, reported as a change, so later runs skip the rendering.
   - The theme and O(site) are checked on every run, also when the site is not rendered, so bad input still fails
     before any write.
