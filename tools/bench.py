@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tools"))
@@ -161,17 +162,39 @@ def process_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+class TimedRun(NamedTuple):
+    run: object  # playbook_runner.PlaybookRun
+    wall: float
+    cpu: float  # ansible-playbook and every worker and module process
+    emulator_cpu: float
+    controller_cpu: float  # ansible-playbook's own process alone (tools/bench_callbacks/controller_cpu.py)
+
+
+def controller_cpu_env(env, path):
+    """`env` with the benchmark callback that writes the controller process's CPU seconds to `path`."""
+    enabled = ",".join(name for name in (env.get("ANSIBLE_CALLBACKS_ENABLED"), "controller_cpu") if name)
+    return dict(
+        env,
+        ANSIBLE_CALLBACK_PLUGINS=str(REPO / "tools/bench_callbacks"),
+        ANSIBLE_CALLBACKS_ENABLED=enabled,
+        CREATORCLOUD_CONTROLLER_CPU_FILE=str(path),
+    )
+
+
 def timed_run(playbook, args, inventory, env, emulator, timeout=600):
-    """Run the playbook with an empty call log: (run, wall s, CPU s, emulator CPU s); a failed run ends the bench."""
+    """Run the playbook with an empty call log and measure it (TimedRun); a failed run ends the bench."""
     emulator.reset_calls()
-    cpu, emulator_cpu, started = children_cpu_seconds(), process_cpu_seconds(emulator.pid), time.monotonic()
-    completed = run(playbook, *args, inventory=inventory, env=env, timeout=timeout)
-    wall = time.monotonic() - started
-    cpu, emulator_cpu = children_cpu_seconds() - cpu, process_cpu_seconds(emulator.pid) - emulator_cpu
-    if completed.returncode != 0:
-        failures = {host: completed.failure_messages(host) for host in completed.stats if completed.failed(host)}
-        raise SystemExit(f"{playbook} {' '.join(args)} failed: {failures}\n{completed.stderr}")
-    return completed, wall, cpu, emulator_cpu
+    with tempfile.TemporaryDirectory() as workdir:
+        report = Path(workdir) / "controller-cpu.json"
+        cpu, emulator_cpu, started = children_cpu_seconds(), process_cpu_seconds(emulator.pid), time.monotonic()
+        completed = run(playbook, *args, inventory=inventory, env=controller_cpu_env(env, report), timeout=timeout)
+        wall = time.monotonic() - started
+        cpu, emulator_cpu = children_cpu_seconds() - cpu, process_cpu_seconds(emulator.pid) - emulator_cpu
+        if completed.returncode != 0:
+            failures = {host: completed.failure_messages(host) for host in completed.stats if completed.failed(host)}
+            raise SystemExit(f"{playbook} {' '.join(args)} failed: {failures}\n{completed.stderr}")
+        controller_cpu = json.loads(report.read_text())["controller_cpu_seconds"]
+    return TimedRun(completed, wall, cpu, emulator_cpu, controller_cpu)
 
 
 def slice_seconds(playbook_run):
@@ -200,13 +223,14 @@ def measure_path(playbook, args, inventory, env, emulator, repeat, path):
         timed_run(playbook, args, inventory, dict(env, CREATORCLOUD_IN_WORKER=PATHS[path]), emulator)
         for _run in range(repeat)
     ]
-    completed = runs[-1][0]
+    completed = runs[-1].run
     hosts = sorted(completed.stats)
     return {
         "changed": sum(completed.changed(host) for host in hosts),
-        "wall_seconds": round(statistics.median(r[1] for r in runs), 2),
-        "cpu_seconds": round(statistics.median(r[2] for r in runs), 2),
-        "emulator_cpu_seconds": round(statistics.median(r[3] for r in runs), 2),
+        "wall_seconds": round(statistics.median(r.wall for r in runs), 2),
+        "cpu_seconds": round(statistics.median(r.cpu for r in runs), 2),
+        "controller_cpu_seconds": round(statistics.median(r.controller_cpu for r in runs), 2),
+        "emulator_cpu_seconds": round(statistics.median(r.emulator_cpu for r in runs), 2),
         "module_calls": module_starts(completed),
         "slice_seconds": slice_seconds(completed),
         **call_counts(emulator),
@@ -256,6 +280,7 @@ def table(result):
         ("changed", worker["changed"], process["changed"]),
         ("wall time (s)", worker["wall_seconds"], process["wall_seconds"]),
         ("CPU time (s)", worker["cpu_seconds"], process["cpu_seconds"]),
+        ("  of it the controller process", worker["controller_cpu_seconds"], process["controller_cpu_seconds"]),
         ("emulator CPU time (s)", worker["emulator_cpu_seconds"], process["emulator_cpu_seconds"]),
         ("module calls", worker["module_calls"], process["module_calls"]),
         ("AWS read calls", worker["aws_read_calls"], process["aws_read_calls"]),

@@ -81,7 +81,9 @@ def start_gateways(hosts, endpoint_url, state_dir):
 def measure_update(forks, inventory, env, emulator):
     """One no-op update.yml with `forks` forks and waves of as many creators."""
     args = ["-f", str(forks), "-e", f"update_wave_size={forks}", "-e", "update_backup=false"]
-    update, wall, cpu, emulator_cpu = timed_run("playbooks/update.yml", args, inventory, env, emulator, FLEET_TIMEOUT)
+    update, wall, cpu, emulator_cpu, controller_cpu = timed_run(
+        "playbooks/update.yml", args, inventory, env, emulator, FLEET_TIMEOUT
+    )
     hosts = sorted(update.stats)
     return {
         "playbook": "playbooks/update.yml",
@@ -92,6 +94,8 @@ def measure_update(forks, inventory, env, emulator):
         "seconds_per_creator": round(wall / len(hosts), 2),
         "cpu_seconds": round(cpu, 2),
         "cpu_seconds_per_creator": round(cpu / len(hosts), 2),
+        "controller_cpu_seconds": round(controller_cpu, 2),
+        "controller_cpu_seconds_per_creator": round(controller_cpu / len(hosts), 2),
         "emulator_cpu_seconds": round(emulator_cpu, 2),
         "module_starts": module_starts(update),
         **call_counts(emulator),
@@ -108,6 +112,8 @@ def table(results):
         ("per creator (s)", "seconds_per_creator"),
         ("CPU time (s)", "cpu_seconds"),
         ("CPU per creator (s)", "cpu_seconds_per_creator"),
+        ("of it the controller process (s)", "controller_cpu_seconds"),
+        ("controller per creator (s)", "controller_cpu_seconds_per_creator"),
         ("emulator CPU time (s)", "emulator_cpu_seconds"),
         ("module calls", "module_starts"),
         ("AWS read calls", "aws_read_calls"),

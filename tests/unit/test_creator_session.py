@@ -125,3 +125,37 @@ def test_the_user_agent_names_the_collection_and_the_module(aws):
 )
 def test_session_names_name_the_creator_within_the_limit(creator, expected):
     assert role_session_name(creator) == expected
+
+
+def management_module(aws, **connection):
+    """A module with the management connection `connection` (keys by default), as Ansible would build it."""
+    args = dict(endpoint_url=aws.endpoint_url, region="eu-central-1", **connection)
+    with patch_module_args(args):
+        return CreatorCloudModule(argument_spec={}, supports_check_mode=True)
+
+
+def test_a_management_client_with_keys_acts_as_the_management_account_in_the_given_region(aws):
+    module = management_module(aws, access_key="testing", secret_key="testing")
+
+    organizations = module.client("organizations", region="us-east-1")
+    sts = module.client("sts")
+
+    assert organizations.meta.region_name == "us-east-1" and sts.meta.region_name == "eu-central-1"
+    assert sts.get_caller_identity()["Account"] == "123456789012"
+    assert "creatorcloud-module/" in sts.meta.config.user_agent_extra
+    assert sts.meta.config.retries["total_max_attempts"] == 10
+
+
+def test_a_management_client_with_a_profile_is_made_by_amazon_aws_from_that_profile(aws, tmp_path, monkeypatch):
+    config = tmp_path / "credentials"
+    config.write_text("[agency]\naws_access_key_id = testing\naws_secret_access_key = testing\n")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(config))
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    module = management_module(aws, profile="agency")
+
+    sts = module.client("sts")
+
+    assert sts.get_caller_identity()["Account"] == "123456789012"
+    assert "creatorcloud-module/" in sts.meta.config.user_agent_extra
+    assert sts.meta.config.retries["total_max_attempts"] == 10

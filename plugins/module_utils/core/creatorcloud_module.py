@@ -9,12 +9,16 @@ try:
 except ImportError:
     HAS_BOTOCORE = False  # AnsibleAWSModule tells the user that boto3 and botocore are missing
 
+import os
+
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_connection_info
 from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils.core.botocore_loader import share_data_loader
+from ansible_collections.creatorcloud.platform.plugins.module_utils.core.botocore_loader import shared_session
 from ansible_collections.creatorcloud.platform.plugins.module_utils.core.converge import ConvergeError
 from ansible_collections.creatorcloud.platform.plugins.module_utils.core.retries import RETRY_CONFIG
 
@@ -22,6 +26,19 @@ CREATORCLOUD_COLLECTION_NAME = "creatorcloud.platform"
 CREATORCLOUD_COLLECTION_VERSION = "0.1.0"
 # amazon.aws's user agent (botocore.py's _get_user_agent_string), which a Config of our own replaces.
 USER_AGENT = f"APN/1.0 Ansible/{ANSIBLE_VERSION} {CREATORCLOUD_COLLECTION_NAME}/{CREATORCLOUD_COLLECTION_VERSION}"
+
+
+PLACEBO_VARIABLES = ("_ANSIBLE_PLACEBO_RECORD", "_ANSIBLE_PLACEBO_REPLAY")
+
+
+def keys_only(connect):
+    """The connection names its credentials as keys: no profile, and no placebo session to record or replay."""
+    return (
+        connect.get("aws_access_key_id")
+        and connect.get("aws_secret_access_key")
+        and not connect.get("profile_name")
+        and not any(name in os.environ for name in PLACEBO_VARIABLES)
+    )
 
 
 class CreatorCloudModule(AnsibleAWSModule):
@@ -35,9 +52,30 @@ class CreatorCloudModule(AnsibleAWSModule):
             collection_version=CREATORCLOUD_COLLECTION_VERSION,
         )
 
-    def client(self, service, retry_decorator=None, **extra_params):
-        """A client with the management credentials, the collection's retry mode and user agent."""
+    def client(self, service, retry_decorator=None, region=None, **extra_params):
+        """A client with the management credentials, the collection's retry mode and user agent.
+
+        With access keys given (as options or, through their fallbacks, as AWS_ACCESS_KEY_ID and
+        AWS_SECRET_ACCESS_KEY) the client comes from the process's one boto3 session, like a creator
+        session's: amazon.aws makes a new boto3 session per client, about 10 ms of handler registration,
+        for each module run's STS client. With a profile, the default credential chain, or placebo
+        recording (amazon.aws's test hook), amazon.aws makes it as always.
+        """
+        module_region, endpoint_url, connect = get_aws_connection_info(self)
+        if retry_decorator is None and not extra_params and keys_only(connect):
+            return shared_session().client(
+                service,
+                region_name=region or module_region,
+                endpoint_url=endpoint_url,
+                verify=connect.get("verify"),
+                config=self.client_config(connect.get("aws_config")),
+                aws_access_key_id=connect["aws_access_key_id"],
+                aws_secret_access_key=connect["aws_secret_access_key"],
+                aws_session_token=connect.get("aws_session_token"),
+            )
         extra_params["config"] = self.client_config(extra_params.get("config"))
+        if region:
+            extra_params["region"] = region
         return super().client(service, retry_decorator=retry_decorator, **extra_params)
 
     def client_config(self, extra=None):
