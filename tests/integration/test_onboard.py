@@ -45,7 +45,13 @@ def test_check_mode_on_a_new_creator_plans_the_account_and_writes_nothing(organi
     assert "aws+creator1@agency.example" not in accounts_by_email(aws_client)
 
 
+def inventory_parses(calls):
+    """How often the inventory plugin read the organization: each parse starts with one DescribeOrganization."""
+    return sum(1 for call in calls["calls"] if call["operation"] == "DescribeOrganization")
+
+
 def test_onboard_creates_each_account_in_its_ou_and_a_second_run_writes_nothing(organization, run_playbook, aws_client):
+    organization.reset_calls()
     first = run_playbook("playbooks/onboard.yml")
 
     assert first.returncode == 0, first.stderr
@@ -64,6 +70,7 @@ def test_onboard_creates_each_account_in_its_ou_and_a_second_run_writes_nothing(
         assert result["account"]["role_arn"] == f"arn:aws:iam::{account['Id']}:role/OrganizationAccountAccessRole"
     organizations_calls = [c for c in organization.calls()["calls"] if c["service"] == "organizations"]
     assert {c["account"] for c in organizations_calls} == {MANAGEMENT_ACCOUNT}
+    assert inventory_parses(organization.calls()) == 2  # at the start, and refreshed after the new accounts
 
     organization.reset_calls()
     second = run_playbook("playbooks/onboard.yml")
@@ -72,6 +79,7 @@ def test_onboard_creates_each_account_in_its_ou_and_a_second_run_writes_nothing(
     assert [second.changed(creator) for creator in CREATORS] == [0, 0]
     calls = organization.calls()
     assert calls["writes"] == 0, [c for c in calls["calls"] if c["kind"] == "write"]
+    assert inventory_parses(calls) == 1  # no account changed: no refresh
     assert len(accounts_by_email(aws_client)) == 3
 
     organization.reset_calls()
