@@ -9,7 +9,7 @@ creator, and builds regional and us-east-1 clients with the module's own connect
 (endpoint, certificate checks, ``aws_config``) and the collection's retry mode.
 
 It is the one way a slice holds its clients: each (service, region) is made once per session, with
-the role's credentials, from the process's one boto3 session (botocore_loader.shared_session).
+the role's credentials, from the process's one boto3 session (CreatorCloudModule.client_with_keys).
 amazon.aws's ``module.client()`` makes a new boto3 session for each client, and a session costs
 about 60 ms of handler registration before its first call; a creator's run makes about 40 clients.
 """
@@ -18,7 +18,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
-from ansible_collections.creatorcloud.platform.plugins.module_utils.core.botocore_loader import shared_session
 from ansible_collections.creatorcloud.platform.plugins.module_utils.core.retries import ConsistencyRetry
 
 DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole"
@@ -98,20 +97,16 @@ class CreatorSession:
 
     def client(self, service, region=None):
         """The client of `service` in the creator's account; region defaults to the module's region."""
-        module_region, endpoint_url, connect = get_aws_connection_info(self._module)
-        region = region or module_region
+        region = region or get_aws_connection_info(self._module)[0]
         key = (service, region)
         if key not in self._clients:
             credentials = self.credentials()
-            self._clients[key] = shared_session().client(
+            self._clients[key] = self._module.client_with_keys(
                 service,
-                region_name=region,
-                endpoint_url=endpoint_url,
-                verify=connect.get("verify"),
-                config=self._module.client_config(connect.get("aws_config")),
-                aws_access_key_id=credentials["AccessKeyId"],
-                aws_secret_access_key=credentials["SecretAccessKey"],
-                aws_session_token=credentials["SessionToken"],
+                region,
+                credentials["AccessKeyId"],
+                credentials["SecretAccessKey"],
+                credentials["SessionToken"],
             )
         return self._clients[key]
 

@@ -61,22 +61,37 @@ class CreatorCloudModule(AnsibleAWSModule):
         for each module run's STS client. With a profile, the default credential chain, or placebo
         recording (amazon.aws's test hook), amazon.aws makes it as always.
         """
-        module_region, endpoint_url, connect = get_aws_connection_info(self)
+        _region, _endpoint_url, connect = get_aws_connection_info(self)
         if retry_decorator is None and not extra_params and keys_only(connect):
-            return shared_session().client(
+            return self.client_with_keys(
                 service,
-                region_name=region or module_region,
-                endpoint_url=endpoint_url,
-                verify=connect.get("verify"),
-                config=self.client_config(connect.get("aws_config")),
-                aws_access_key_id=connect["aws_access_key_id"],
-                aws_secret_access_key=connect["aws_secret_access_key"],
-                aws_session_token=connect.get("aws_session_token"),
+                region,
+                connect["aws_access_key_id"],
+                connect["aws_secret_access_key"],
+                connect.get("aws_session_token"),
             )
         extra_params["config"] = self.client_config(extra_params.get("config"))
         if region:
             extra_params["region"] = region
         return super().client(service, retry_decorator=retry_decorator, **extra_params)
+
+    def client_with_keys(self, service, region, access_key, secret_key, session_token=None):
+        """A client with these credentials from the process's one boto3 session (botocore_loader.shared_session).
+
+        It has the module's connection options (endpoint, certificate checks, ``aws_config``), the collection's
+        retry mode and user agent; `region` defaults to the module's.
+        """
+        module_region, endpoint_url, connect = get_aws_connection_info(self)
+        return shared_session().client(
+            service,
+            region_name=region or module_region,
+            endpoint_url=endpoint_url,
+            verify=connect.get("verify"),
+            config=self.client_config(connect.get("aws_config")),
+            aws_access_key_id=access_key,
+            aws_secret_access_key=secret_key,
+            aws_session_token=session_token,
+        )
 
     def client_config(self, extra=None):
         """botocore's Config for every client of this module, `extra` (the task's ``aws_config``) merged last.

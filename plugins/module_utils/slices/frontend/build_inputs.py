@@ -15,6 +15,7 @@ of the build code, and the jinja2 version. When the source of the build code can
 digest is None and every run builds, as before.
 """
 
+import functools
 import hashlib
 import importlib
 import json
@@ -46,7 +47,6 @@ BUILD_CODE = tuple(
         "core.creator_config",
     )
 )
-_code_digest = []  # computed once per process
 
 
 class SiteBuild:
@@ -112,27 +112,23 @@ def update_with_file(digest, name, path):
         digest.update(name.encode() + b"\0" + stream.read() + b"\0")
 
 
+@functools.cache
 def code_digest():
     """The sha256 of the build code's source (BUILD_CODE), once per process; None when a source is unreadable.
 
     Read through each module's loader, so it works both from files (in the worker) and from the
     AnsiballZ zip (the module path).
     """
-    if not _code_digest:
-        digest = hashlib.sha256()
-        for name in BUILD_CODE:
-            module = importlib.import_module(name)
-            loader = getattr(module, "__loader__", None)
-            try:
-                source = loader.get_source(name) if loader is not None else None
-            except (ImportError, OSError):
-                source = None
-            if source is None:
-                _code_digest.append(None)
-                break
-            # Ansible's collection loader answers bytes, the file and zip loaders str.
-            source = source if isinstance(source, bytes) else source.encode()
-            digest.update(name.encode() + b"\0" + source + b"\0")
-        else:
-            _code_digest.append(digest.hexdigest())
-    return _code_digest[0]
+    digest = hashlib.sha256()
+    for name in BUILD_CODE:
+        loader = getattr(importlib.import_module(name), "__loader__", None)
+        try:
+            source = loader.get_source(name) if loader is not None else None
+        except (ImportError, OSError):
+            source = None
+        if source is None:
+            return None
+        # Ansible's collection loader answers bytes, the file and zip loaders str.
+        source = source if isinstance(source, bytes) else source.encode()
+        digest.update(name.encode() + b"\0" + source + b"\0")
+    return digest.hexdigest()

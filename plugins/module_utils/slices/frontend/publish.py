@@ -389,7 +389,7 @@ def publish(s3, cloudfront, bucket, distribution_id, site, check_mode, invalidat
     except AnsibleS3Error as e:
         raise PublishError(f"{e.message} {bucket}", [], e.exception) from e
     if unchanged_publication(site.digest, listing, manifest):
-        return publish_result(unchanged_plan(listing, manifest), [], None, built=False)
+        return publish_result(unchanged_plan(listing, manifest), [], None, site.built)
     files = site.files()
     plan = plan_publish(
         files, listing, manifest, invalidation_threshold, invalidate=bool(distribution_id), build=site.digest
@@ -401,7 +401,7 @@ def publish(s3, cloudfront, bucket, distribution_id, site, check_mode, invalidat
         publisher = SitePublisher(s3, cloudfront, bucket, distribution_id, max_workers)
         invalidation_id = publisher.apply(files, plan)
         changes = publisher.changes
-    return publish_result(plan, changes, invalidation_id, built=True)
+    return publish_result(plan, changes, invalidation_id, site.built)
 
 
 def publish_result(plan, changes, invalidation_id, built):
