@@ -219,6 +219,23 @@ def test_an_unconfirmed_fan_is_offered_the_confirmation_page_with_a_new_code(pag
     assert site.calls[1][1] == {"ClientId": "stubclient", "Username": "fan@example.org"}
 
 
+@pytest.mark.parametrize("path", ["/en/login.html?status=signed_out", "/en/confirm.html?email=link%40example.org"])
+def test_an_address_typed_before_the_page_is_ready_is_kept(page, path):
+    """The forms are set up once the site's configuration has loaded; what a fan typed before stays (CI saw a
+    sign-in after sign-out refused as "invalid e-mail" because set-up emptied the field)."""
+    site = StubbedSite(page, cognito={"InitiateAuth": (400, {"__type": "NotAuthorizedException"})})
+    held = []
+    page.route(f"{ORIGIN}/config.json", lambda route: held.append(route))  # registered last, so it answers config.json before the stub
+    page.goto(f"{ORIGIN}{path}", wait_until="domcontentloaded")
+    page.get_by_label("E-mail address").fill("typed@example.org")
+    while not held:  # the page asks for its configuration on DOMContentLoaded
+        page.wait_for_timeout(20)
+    held[0].fulfill(status=200, content_type="application/json", body=json.dumps(site.runtime))
+
+    expect(page.locator("[data-until-ready]").first).to_be_enabled(timeout=TIMEOUT_MS)
+    expect(page.get_by_label("E-mail address")).to_have_value("typed@example.org")
+
+
 def test_sign_up_sends_the_address_as_username_and_attribute_and_moves_on_to_confirm(page):
     site = StubbedSite(page, cognito={"SignUp": (200, {"UserConfirmed": False, "UserSub": "sub-1"})})
 

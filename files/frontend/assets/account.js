@@ -37,6 +37,14 @@
     return text ? target + "?" + text : target;
   }
 
+  /* The address a link carried (?email=…) goes into an empty field only: the handlers are attached after
+     Cognito's configuration has loaded, and by then a fan may already have typed an address. */
+  function prefill(field, text) {
+    if (text && !field.value) {
+      field.value = text;
+    }
+  }
+
   function showStatus(code) {
     statusLine(code && "status." + code);
   }
@@ -114,7 +122,7 @@
   }
 
   function setUpConfirm(form, cognito) {
-    form.elements.email.value = query("email") || "";
+    prefill(form.elements.email, query("email"));
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       clearErrors(form);
@@ -145,7 +153,7 @@
   }
 
   function setUpLogin(form, cognito) {
-    form.elements.email.value = query("email") || "";
+    prefill(form.elements.email, query("email"));
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       clearErrors(form);
