@@ -17,8 +17,8 @@ description:
     token flows, the authorisation code flow for C(https://<domain>/), C(https://<domain>/account.html) and the
     same on C(www) (sign-out returns to C(/) of either), token lifetimes from O(token_lifetimes), and user existence
     errors prevented.
-  - The groups C(admin) (precedence 0), C(moderator) (5), C(premium) (10) and C(member) (20). Other groups are left
-    alone.
+  - The groups C(admin) (precedence 0), C(moderator) (5), C(door) (7, who check tickets in), C(premium) (10) and
+    C(member) (20). Other groups are left alone.
   - Each of O(admins) that is not a user yet is invited by e-mail (Cognito sends a temporary password; none is
     ever passed) and added to C(admin). A user that exists is never invited again.
   - With O(post_confirmation_lambda_arn) the function runs after a fan confirms the sign-up.
@@ -143,7 +143,7 @@ auth:
       description: The groups the module manages.
       type: list
       elements: str
-      sample: [admin, member, moderator, premium]
+      sample: [admin, door, member, moderator, premium]
     admins_invited:
       description: The admins this run invited (or would invite, in check mode).
       type: list

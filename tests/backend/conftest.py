@@ -40,7 +40,7 @@ emulator_ivschat.register()
 REGION = "eu-central-1"
 USERS_TABLE = "Users"
 MESSAGES_TABLE = "Messages"
-GROUPS = ("admin", "member", "moderator", "premium")
+GROUPS = ("admin", "door", "member", "moderator", "premium")
 # One session for the whole run: loading the service models again for every case costs more than the case.
 TEST_SESSION = boto3.session.Session()
 
@@ -370,7 +370,7 @@ def without_monetisation_privacy_steps(monkeypatch):
     from creatorcloud_backend import privacy  # pylint: disable=import-outside-toplevel
 
     steps = privacy._STEPS  # pylint: disable=protected-access
-    kept = {name: step for name, step in steps.items() if name not in ("shop", "membership", "donations")}
+    kept = {name: step for name, step in steps.items() if name not in ("shop", "membership", "donations", "events")}
     monkeypatch.setattr(privacy, "_STEPS", kept)
 
 
@@ -593,3 +593,123 @@ def serialised(backend, original, lock, *args, **kwargs):
     """Call a moto backend method under the lock."""
     with lock:
         return original(backend, *args, **kwargs)
+
+
+# --- Events and tickets --------------------------------------------------------------------------------------------
+
+EVENTS_TABLE = "Events"
+TICKETS_TABLE = "Tickets"
+
+
+def create_event_tables(dynamodb):
+    """Events (partition eventId) and Tickets (orderId, ticketId; GSIs userId-index, eventId-index)."""
+    dynamodb.create_table(
+        TableName=EVENTS_TABLE,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "eventId", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "eventId", "KeyType": "HASH"}],
+    )
+    dynamodb.create_table(
+        TableName=TICKETS_TABLE,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": name, "AttributeType": "S"}
+            for name in ("orderId", "ticketId", "userId", "eventId", "createdAt")
+        ],
+        KeySchema=[
+            {"AttributeName": "orderId", "KeyType": "HASH"},
+            {"AttributeName": "ticketId", "KeyType": "RANGE"},
+        ],
+        GlobalSecondaryIndexes=[
+            index("userId-index", "userId", "createdAt"),
+            index("eventId-index", "eventId", "createdAt"),
+        ],
+    )
+
+
+def event_item(event_id, capacity, price=2500, days_ahead=30, status="on_sale", **fields):
+    """An Events row as the events slice writes it (times in Europe/Berlin and as UTC instants)."""
+    from datetime import UTC  # pylint: disable=import-outside-toplevel
+    from datetime import datetime  # pylint: disable=import-outside-toplevel
+    from datetime import timedelta  # pylint: disable=import-outside-toplevel
+
+    start = (datetime.now(UTC) + timedelta(days=days_ahead)).replace(microsecond=0)
+    end = start + timedelta(hours=3)
+    row = {
+        "eventId": {"S": event_id},
+        "title": {"S": fields.pop("title", f"Show {event_id}")},
+        "description": {"S": "A night of songs."},
+        "date": {"S": start.date().isoformat()},
+        "timeZone": {"S": "UTC"},
+        "doorsAt": {"S": (start - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")},
+        "startsAt": {"S": start.strftime("%Y-%m-%dT%H:%M")},
+        "endsAt": {"S": end.strftime("%Y-%m-%dT%H:%M")},
+        "startsAtUtc": {"S": start.isoformat()},
+        "endsAtUtc": {"S": end.isoformat()},
+        "location": {"S": fields.pop("location", "Columbiahalle, Berlin")},
+        "price": {"N": str(price)},
+        "currency": {"S": "eur"},
+        "capacity": {"N": str(capacity)},
+        "ticketsAvailable": {"N": str(capacity)},
+        "ticketsHeld": {"N": "0"},
+        "ticketsSold": {"N": "0"},
+        "status": {"S": status},
+    }
+    assert not fields, fields
+    return row
+
+
+@dataclass
+class Ticketing:
+    """The events function's world: the mocked AWS with the event tables, and a way to add events."""
+
+    aws: BackendAws
+
+    @property
+    def dynamodb(self):
+        """The mocked DynamoDB client."""
+        return self.aws.dynamodb
+
+    def add_event(self, event_id, capacity, **fields):
+        """Put an event as the slice would."""
+        self.aws.dynamodb.put_item(TableName=EVENTS_TABLE, Item=event_item(event_id, capacity, **fields))
+        return event_id
+
+    def counters(self, event_id):
+        """(available, held, sold) of the event, read consistently."""
+        row = self.aws.dynamodb.get_item(TableName=EVENTS_TABLE, Key={"eventId": {"S": event_id}}, ConsistentRead=True)
+        item = row["Item"]
+        return tuple(int(item[name]["N"]) for name in ("ticketsAvailable", "ticketsHeld", "ticketsSold"))
+
+    def tickets(self):
+        """Every Tickets row, as (orderId, ticketId, status)."""
+        rows = self.aws.dynamodb.scan(TableName=TICKETS_TABLE, ConsistentRead=True)["Items"]
+        return sorted((row["orderId"]["S"], row["ticketId"]["S"], row["status"]["S"]) for row in rows)
+
+
+@pytest.fixture
+def ticketing(monetisation, monkeypatch):
+    """The event tables, the ticket signing key's secret and the events function's environment."""
+    from creatorcloud_backend import privacy  # pylint: disable=import-outside-toplevel
+    from creatorcloud_backend.domain import ticket_codes  # pylint: disable=import-outside-toplevel
+    from creatorcloud_backend.domain import tickets  # pylint: disable=import-outside-toplevel
+
+    create_event_tables(monetisation.dynamodb)
+    secret = TEST_SESSION.client("secretsmanager", region_name=REGION).create_secret(
+        Name="creatorcloud/creator1/tickets", SecretString=json.dumps({"signing_key": "c2VjcmV0LWtleS1vZi10ZXN0cw=="})
+    )
+    monkeypatch.setenv("EVENTS_TABLE", EVENTS_TABLE)
+    monkeypatch.setenv("TICKETS_TABLE", TICKETS_TABLE)
+    monkeypatch.setenv("TICKET_KEY_SECRET_ARN", secret["ARN"])
+    privacy.register("events", tickets.export_tickets, tickets.erase_tickets)
+    ticket_codes.forget_ticket_key()
+    yield Ticketing(monetisation)
+    ticket_codes.forget_ticket_key()
+
+
+@pytest.fixture
+def call_events(ticketing, lambda_context):
+    """call_events(method, path, fan=None, body=None, query=None) -> ApiResponse from the events handler."""
+    from creatorcloud_backend.handlers import events  # pylint: disable=import-outside-toplevel
+
+    return api_caller(events.handler, lambda_context)

@@ -28,7 +28,7 @@ from werkzeug.test import Client
 
 MANAGEMENT_ACCOUNT = "123456789012"
 FAN_PASSWORD = "Fan-passw0rd!"
-GROUPS = ("admin", "member", "moderator", "premium")
+GROUPS = ("admin", "door", "member", "moderator", "premium")
 PUBLIC_ROUTES = ("GET /api/health",)
 PROFILE_ROUTES = (
     "GET /api/health",

@@ -125,6 +125,7 @@ def assert_groups_and_admins(cognito, pool_id, admins):
     assert {group["GroupName"]: group["Precedence"] for group in groups} == {
         "admin": 0,
         "moderator": 5,
+        "door": 7,
         "premium": 10,
         "member": 20,
     }

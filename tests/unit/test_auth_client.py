@@ -79,8 +79,13 @@ def test_check_mode_plans_the_groups_that_are_missing_or_different():
     changes = Changes(check_mode=True)
     current = {"admin": dict(desired_groups()["admin"]), "member": dict(desired_groups()["member"], Precedence=5)}
 
-    assert ensure_groups(None, changes, current, "pool") == ["admin", "member", "moderator", "premium"]
-    assert changes.made == ["create group moderator", "create group premium", "update group member"]
+    assert ensure_groups(None, changes, current, "pool") == ["admin", "door", "member", "moderator", "premium"]
+    assert changes.made == [
+        "create group moderator",
+        "create group door",
+        "create group premium",
+        "update group member",
+    ]
 
 
 def test_an_admin_who_is_a_user_already_is_only_added_to_the_group(monkeypatch):

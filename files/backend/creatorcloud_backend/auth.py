@@ -12,6 +12,7 @@ from creatorcloud_backend.errors import Unauthorized
 
 ADMIN_GROUP = "admin"
 MODERATOR_GROUP = "moderator"
+DOOR_GROUP = "door"
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,13 @@ def require_admin(caller):
     """The caller if an admin, Forbidden otherwise."""
     if not caller.is_admin:
         raise Forbidden("Only an admin may do this.")
+    return caller
+
+
+def require_door(caller):
+    """The caller if door staff or an admin (who may check tickets in), Forbidden otherwise."""
+    if not (caller.is_admin or DOOR_GROUP in caller.groups):
+        raise Forbidden("Only the door staff may check tickets in.")
     return caller
 
 

@@ -19,9 +19,11 @@ class ApiError(Exception):
     status = HTTPStatus.BAD_REQUEST
     code = "bad_request"
 
-    def __init__(self, message, code=None):
+    def __init__(self, message, code=None, **details):
         super().__init__(message)
         self.message = message
+        # Members of the JSON answer beside code and message, for a page to show in its own words.
+        self.details = details
         if code:
             self.code = code
 
@@ -69,7 +71,7 @@ def register_error_handlers(app, logger):
     @app.exception_handler(ApiError)
     def api_error(error):
         """A typed error: its own status and code."""
-        return error_response(error.status, error.code, error.message)
+        return error_response(error.status, error.code, error.message, **error.details)
 
     @app.exception_handler(RequestValidationError)
     def validation_error(error):

@@ -20,6 +20,7 @@ FEATURE_MODULES = (
     "creatorcloud_backend.domain.shop",
     "creatorcloud_backend.domain.membership",
     "creatorcloud_backend.domain.donations",
+    "creatorcloud_backend.domain.tickets",
 )
 
 _STEPS = {}

@@ -1,7 +1,8 @@
 # Copyright: Contributors to the CreatorCloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The environment a deployed function gets: table names, the user pool, the region, the chat room and its rules,
-and the monetisation features' Stripe secret, site URL, currency, membership tiers and donation limits."""
+the monetisation features' Stripe secret, site URL, currency, membership tiers and donation limits, and the events'
+tables and ticket signing key."""
 
 import json
 import os
@@ -38,6 +39,9 @@ class Settings:
     donation_max: int = DEFAULT_DONATION_MAX
     metrics_namespace: str = ""
     shipping_countries: tuple = ()
+    events_table: str = ""
+    tickets_table: str = ""
+    ticket_key_secret_arn: str = ""
 
 
 def blocked_words(value):
@@ -99,4 +103,7 @@ def current_settings():
         donation_max=int(os.environ.get("DONATION_MAX") or DEFAULT_DONATION_MAX),
         metrics_namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", ""),
         shipping_countries=shipping_countries(os.environ.get("SHIPPING_COUNTRIES")),
+        events_table=os.environ.get("EVENTS_TABLE", ""),
+        tickets_table=os.environ.get("TICKETS_TABLE", ""),
+        ticket_key_secret_arn=os.environ.get("TICKET_KEY_SECRET_ARN", ""),
     )

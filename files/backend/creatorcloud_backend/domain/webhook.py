@@ -20,6 +20,7 @@ from creatorcloud_backend.domain import donations
 from creatorcloud_backend.domain import membership
 from creatorcloud_backend.domain import payments
 from creatorcloud_backend.domain import shop
+from creatorcloud_backend.domain import tickets
 from creatorcloud_backend.settings import current_settings
 
 # Stripe retries a webhook for up to 3 days: remember each event id longer than that.
@@ -52,24 +53,30 @@ def checkout_completed(session, event):
         return paid
     if kind == donations.DONATION_KIND:
         return donations.mark_paid(metadata["donation_id"], session.get("payment_intent"))
+    if kind == tickets.TICKET_KIND:
+        return tickets.mark_paid(metadata["order_id"], session.get("payment_intent"))
     return unhandled(event)
 
 
 def checkout_expired(session, event):
-    """A Checkout Session expired unpaid: release the order's stock, cancel the donation."""
+    """A Checkout Session expired unpaid: release the order's stock or the held tickets, cancel the donation."""
     metadata = metadata_of(session)
     if metadata.get("kind") == shop.ORDER_KIND:
         return shop.release(metadata["order_id"], metadata["user_id"])
+    if metadata.get("kind") == tickets.TICKET_KIND:
+        return tickets.release(metadata["order_id"])
     if metadata.get("kind") == donations.DONATION_KIND:
         return donations.cancel(metadata["donation_id"])
     return unhandled(event)
 
 
 def payment_failed(payment_intent, event):
-    """A payment failed: close its checkout and release the order's stock or cancel the donation."""
+    """A payment failed: close its checkout and release the order's stock or tickets, or cancel the donation."""
     metadata = metadata_of(payment_intent)
     if metadata.get("kind") == shop.ORDER_KIND:
         return shop.cancel_unpaid(metadata["order_id"], metadata["user_id"])
+    if metadata.get("kind") == tickets.TICKET_KIND:
+        return tickets.cancel_unpaid(metadata["order_id"])
     if metadata.get("kind") == donations.DONATION_KIND:
         return donations.cancel_unpaid(metadata["donation_id"])
     return unhandled(event)
@@ -100,6 +107,8 @@ def charge_refunded(charge, event):
         return shop.mark_refunded(metadata["order_id"], metadata["user_id"], int(charge.get("amount_refunded") or 0))
     if metadata.get("kind") == donations.DONATION_KIND:
         return donations.mark_refunded(metadata["donation_id"])
+    if metadata.get("kind") == tickets.TICKET_KIND:
+        return tickets.mark_refunded(metadata["order_id"])
     return unhandled(event)
 
 

@@ -1,6 +1,6 @@
 # Copyright: Contributors to the CreatorCloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The groups of the creator's user pool: admin, moderator, premium and member.
+"""The groups of the creator's user pool: admin, moderator, door, premium and member.
 
 Private to the auth module. Groups not named here are the operator's and are left alone.
 """
@@ -14,6 +14,7 @@ ADMIN_GROUP = "admin"
 GROUPS = (
     (ADMIN_GROUP, "Operators of the creator's platform", 0),
     ("moderator", "Fans who may delete chat messages and ban fans from the chat", 5),
+    ("door", "Staff who check tickets in at an event's door", 7),
     ("premium", "Fans with a paid membership", 10),
     ("member", "Fans with an account", 20),
 )
