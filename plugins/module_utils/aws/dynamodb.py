@@ -166,3 +166,29 @@ def item_exists(client, name, key):
         ProjectionExpression="#k",
         ExpressionAttributeNames={"#k": next(iter(key))},
     )
+
+
+@DynamoDBErrorHandler.common_error_handler("read items of the table")
+@_RETRY
+def get_items(client, name, keys):
+    """The items of `keys` (low-level attribute values, at most 100), read consistently; unprocessed keys retried."""
+    items, request = [], {name: {"Keys": keys, "ConsistentRead": True}}
+    while request:
+        response = client.batch_get_item(RequestItems=request)
+        items.extend(response["Responses"].get(name, []))
+        request = response.get("UnprocessedKeys") or {}
+    return items
+
+
+@DynamoDBErrorHandler.common_error_handler("write an item of the table")
+@_RETRY
+def put_item(client, request):
+    """PutItem (with the request's condition)."""
+    client.put_item(**request)
+
+
+@DynamoDBErrorHandler.common_error_handler("update an item of the table")
+@_RETRY
+def update_item(client, request):
+    """UpdateItem (with the request's condition)."""
+    client.update_item(**request)
