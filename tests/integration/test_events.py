@@ -220,7 +220,7 @@ def test_bad_input_fails_before_any_write_naming_each_field_and_value(run_events
     assert run.returncode != 0
     message = " ".join(run.failure_messages(CREATOR))
     assert message.count(f"creator {CREATOR}: ") == 1
-    for unused_change, expected in BAD_EVENTS:
+    for _change, expected in BAD_EVENTS:
         assert expected in message
     assert aws.calls()["writes"] == 0
 

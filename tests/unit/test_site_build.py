@@ -19,8 +19,8 @@ from ansible_collections.creatorcloud.platform.plugins.module_utils.slices.front
 REPO = Path(__file__).resolve().parents[2]
 THEME = REPO / "files/frontend"
 LOGO = REPO / "inventories/local/files/creator1/logo.svg"
-# The stems of the npm bundles of the live and chat features (plugins/module_utils/slices/frontend/scripts.py).
-NPM_BUNDLES = ("chat-client", "hls")
+# The stems of the npm bundles of the live, chat and events features (plugins/module_utils/slices/frontend/scripts.py).
+NPM_BUNDLES = ("chat-client", "hls", "qrcode")
 ASSET_KEY = re.compile(r"^assets/(?P<stem>[a-z]+(?:-[a-z]+)*)\.(?P<hash>[0-9a-f]{10})\.(?:css|js|svg|png|webp)$")
 
 

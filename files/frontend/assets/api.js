@@ -9,12 +9,14 @@
 (function (root) {
   "use strict";
 
-  /* An error answer of the API: the HTTP status and the API's error code. */
-  function ApiError(status, code, message) {
+  /* An error answer of the API: the HTTP status, the API's error code, and the whole answer as `details` (some
+     errors say more, e.g. when and by whom a ticket was checked in). */
+  function ApiError(status, code, message, details) {
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.message = message || code;
+    this.details = details || null;
   }
   ApiError.prototype = Object.create(Error.prototype);
   ApiError.prototype.constructor = ApiError;
@@ -55,7 +57,7 @@
           var answer = parse(text);
           if (!response.ok) {
             var code = (answer && answer.code) || CODES_BY_STATUS[response.status] || "internal_error";
-            throw new ApiError(response.status, code, answer && answer.message);
+            throw new ApiError(response.status, code, answer && answer.message, answer);
           }
           return answer;
         });

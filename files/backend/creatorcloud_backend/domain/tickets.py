@@ -157,7 +157,7 @@ def checkout(caller, event_id, quantity, language=None):
             customer_email=caller.email or None,
             metadata=metadata,
             payment_intent_data={"metadata": metadata},
-            success_url=payments.page_url("account", language, tickets=order_id, checkout="success"),
+            success_url=payments.page_url("tickets", language, order=order_id, checkout="success"),
             cancel_url=payments.page_url("events", language, event=event_id, checkout="cancelled"),
         )
     except payments.PaymentError:
@@ -336,6 +336,8 @@ def own_tickets(caller):
         "ScanIndexForward": False,
     }
     tickets = [ticket for ticket in every_page(tickets_table().query, request) if ticket["status"] in LISTED_STATUSES]
+    # Newest order first, its tickets in their numbers' order (the index leaves ties of createdAt in any order).
+    tickets = sorted(sorted(tickets, key=lambda ticket: ticket["ticketId"]), key=lambda t: t["createdAt"], reverse=True)
     rows = event_rows(sorted({ticket["eventId"] for ticket in tickets}))
     return {"tickets": [fan_ticket(ticket, rows.get(ticket["eventId"])) for ticket in tickets]}
 

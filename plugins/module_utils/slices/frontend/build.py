@@ -52,8 +52,8 @@ PRIVACY_FEATURES = ("auth", "chat", "analytics", *PAGE_FEATURES)
 ACCOUNT_PAGES = ("signup", "confirm", "login", "account")
 # Pages for signed-in fans that features bring, by the features of which any one builds them (with `auth`, like
 # the account pages, and like them noindex and neither in the sitemap nor in the menu): the fan's orders, and
-# the admins' page (products, orders, the moderation of tips).
-SIGNED_IN_PAGES = {"orders": ("shop",), "admin": ("shop", "donations")}
+# the admins' page (products, orders, the moderation of tips), the fan's tickets and the door's check-in.
+SIGNED_IN_PAGES = {"orders": ("shop",), "admin": ("shop", "donations"), "tickets": ("events",), "door": ("events",)}
 PRIVATE_PAGES = (*ACCOUNT_PAGES, *SIGNED_IN_PAGES)
 DEFAULT_BRANDING = {
     "primary_color": "#4f46e5",

@@ -3,12 +3,12 @@
 """The site's third-party scripts: npm packages bundled at build time and served from the creator's domain.
 
 Private to the frontend module (through build.py). files/frontend/package.json and its
-package-lock.json pin the packages (the official IVS Chat client, hls.js, and esbuild to bundle
-them); files/frontend/scripts/<name>.entry.js says what each bundle exposes to the site's classic
-scripts. The bundles are built once per content of those files with `npm ci` and esbuild in a
-cache directory (the same inputs give the same bytes, so the content-hashed asset names and the
-uploads stay unchanged), and only for the features that use them: a site without live or chat
-never needs Node.js.
+package-lock.json pin the packages (the official IVS Chat client, hls.js, qrcode-generator for the
+tickets' QR codes, and esbuild to bundle them); files/frontend/scripts/<name>.entry.js says what
+each bundle exposes to the site's classic scripts. The bundles are built once per content of those
+files with `npm ci` and esbuild in a cache directory (the same inputs give the same bytes, so the
+content-hashed asset names and the uploads stay unchanged), and only for the features that use
+them: a site without live, chat or events never needs Node.js.
 """
 
 import contextlib
@@ -24,6 +24,7 @@ from pathlib import Path
 BUNDLES = {
     "chat-client.js": ("chat", "chat-client.entry.js"),
     "hls.js": ("live", "hls.entry.js"),
+    "qrcode.js": ("events", "qrcode.entry.js"),
 }
 LOCK_FILES = ("package.json", "package-lock.json")
 # Part of the cache key: change it whenever the way the bundles are built changes.
