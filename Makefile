@@ -141,6 +141,7 @@ bench: venv node
 	$(PY) tools/bench_publish.py
 	$(PY) tools/bench_backend.py
 	$(PY) tools/bench_chat.py
+	$(PY) tools/bench_tickets.py
 	$(PY) tools/bench_restore.py
 	$(PY) tools/bench_update.py
 

@@ -27,6 +27,7 @@ CREATES = [
     "CreateGroup",
     "CreateGroup",
     "CreateGroup",
+    "CreateGroup",
     "AdminCreateUser",
     "AdminAddUserToGroup",
 ]
