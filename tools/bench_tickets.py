@@ -86,11 +86,24 @@ def creator_session(endpoint_url):
     )
 
 
+def allow_password_sign_in(cognito, pool_id, client_id):
+    """Let the bench sign fans in with AdminInitiateAuth through the website's client (the site itself uses SRP).
+
+    The tokens must come from the website's client: the API's JWT authorizer accepts that audience only.
+    This changes the bench's throw-away emulator only, after the onboarding.
+    """
+    client = cognito.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"]
+    settings = {key: client[key] for key in ("ClientName", "CallbackURLs", "LogoutURLs") if key in client}
+    flows = sorted({*client.get("ExplicitAuthFlows", []), "ALLOW_ADMIN_USER_PASSWORD_AUTH"})
+    cognito.update_user_pool_client(UserPoolId=pool_id, ClientId=client_id, ExplicitAuthFlows=flows, **settings)
+
+
 def signed_in_fans(session, endpoint_url, count):
     """ID tokens of `count` confirmed fans of creator1's pool, signed in through the website's client."""
     cognito = session.client("cognito-idp", endpoint_url=endpoint_url)
     pool = next(p for p in cognito.list_user_pools(MaxResults=60)["UserPools"] if p["Name"].startswith("creatorcloud-"))
     client_id = cognito.list_user_pool_clients(UserPoolId=pool["Id"], MaxResults=60)["UserPoolClients"][0]["ClientId"]
+    allow_password_sign_in(cognito, pool["Id"], client_id)
     tokens = []
     for number in range(count):
         email = f"bench-fan-{number}@example.org"

@@ -11,6 +11,7 @@ from . import cognito_mail
 from . import cognito_srp
 from . import dynamodb
 from . import dynamodb_pitr
+from . import dynamodb_transactions
 from . import ivs
 from . import ivschat
 from . import policy_conditions
@@ -26,6 +27,8 @@ def register():
     ivschat.register()
     policy_conditions.register()
     dynamodb.register()
+    # Before dynamodb_pitr, which records what each transaction wrote around it.
+    dynamodb_transactions.register()
     dynamodb_pitr.register()
     awslambda.register()
     cognito_srp.register()

@@ -4,17 +4,19 @@
 
 moto 5.2.5 ignores RestoreDateTime and copies the table as it is now, so a restore drill that
 deletes data and restores to a time before the delete would pass for the wrong reason. Here a
-table keeps its items' history while point-in-time recovery is on: a snapshot when recovery is
-turned on and one after every write. RestoreTableToPointInTime takes the last snapshot at or
-before the time asked (or the latest with UseLatestRestorableTime), refuses a time outside
+table keeps its items' history while point-in-time recovery is on: a copy of its items when
+recovery is turned on, then after every write a copy of the partitions it wrote (a transaction's
+once, when it succeeded), so a write costs what it touches, not the size of the table.
+RestoreTableToPointInTime takes the items as they were at the time asked (or the latest with
+UseLatestRestorableTime), refuses a time outside
 EarliestRestorableDateTime..LatestRestorableDateTime (InvalidRestoreTimeException) and a source
 without recovery (PointInTimeRecoveryUnavailableException), and applies SSESpecificationOverride.
 LatestRestorableDateTime is now (AWS lags about five minutes; the emulator does not need to).
 The history lives on moto's table object, so it is per account and region and goes with a reset.
 """
 
-import bisect
 import copy
+import threading
 import time
 
 from moto.core.utils import unix_time
@@ -24,12 +26,20 @@ from moto.dynamodb.exceptions import PointInTimeRecoveryUnavailable
 from moto.dynamodb.exceptions import ResourceNotFoundException
 from moto.dynamodb.exceptions import SourceTableNotFoundException
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.responses import DynamoHandler
 from moto.dynamodb.responses import DynamoResult
 
 from .dynamodb import sse_after
+from .dynamodb_transactions import touched_partitions
 
+# The table's items when recovery was turned on, (time, items), and the changes since, [(time, {hash: partition})].
+BASE = "creatorcloud_item_history_base"
 HISTORY = "creatorcloud_item_history"
+# A partition that has no items (any more).
+ABSENT = None
+# While a transaction runs in this thread its writes are not recorded one by one: it records once, if it succeeds.
+_in_transaction = threading.local()
 _WRITES = ("put_item", "update_item", "delete_item")
 _moto_methods = {}
 
@@ -45,17 +55,43 @@ def recovery_enabled(table):
     return description["PointInTimeRecoveryStatus"] == "ENABLED"
 
 
-def record_snapshot(table):
-    """Append (now, a copy of the table's items) to the table's history."""
-    history = table.__dict__.setdefault(HISTORY, [])
-    history.append((time.time(), copy.deepcopy(table.items)))
+def start_history(table):
+    """Recovery turned on: the history starts with a copy of every item."""
+    table.__dict__[BASE] = (time.time(), copy.deepcopy(table.items))
+    table.__dict__[HISTORY] = []
+
+
+def record_partitions(table, hash_values):
+    """Append (now, a copy of each written partition) to the table's history."""
+    changes = {
+        hash_value: copy.deepcopy(table.items[hash_value]) if hash_value in table.items else ABSENT
+        for hash_value in hash_values
+    }
+    table.__dict__.setdefault(HISTORY, []).append((time.time(), changes))
 
 
 def items_at(table, moment):
-    """The table's items as they were at `moment` (epoch seconds): the last snapshot at or before it."""
-    history = table.__dict__.get(HISTORY, [])
-    position = bisect.bisect_right([taken for taken, _items in history], moment)
-    return copy.deepcopy(history[position - 1][1]) if position else {}
+    """The table's items as they were at `moment` (epoch seconds): the start, and every change up to it."""
+    started, items = table.__dict__.get(BASE, (None, None))
+    if started is None or moment < started:
+        return {}
+    items = copy.deepcopy(items)
+    for taken, changes in table.__dict__.get(HISTORY, []):
+        if taken > moment:
+            break
+        for hash_value, partition in changes.items():
+            if partition is ABSENT:
+                items.pop(hash_value, None)
+            else:
+                items[hash_value] = copy.deepcopy(partition)
+    return items
+
+
+def written_partition(table, method_name, args, kwargs):
+    """The hash key value of the item a put_item, update_item or delete_item call wrote."""
+    named = "item_attrs" if method_name == "put_item" else "key"
+    attributes = args[0] if args else kwargs[named]
+    return DynamoType(attributes[table.hash_key_attr])
 
 
 def recording(method_name):
@@ -65,21 +101,25 @@ def recording(method_name):
     def write(self, table_name, *args, **kwargs):
         result = moto_method(self, table_name, *args, **kwargs)
         table = self.get_table(table_name)
-        if recovery_enabled(table):
-            record_snapshot(table)
+        if recovery_enabled(table) and not getattr(_in_transaction, "active", False):
+            record_partitions(table, [written_partition(table, method_name, args, kwargs)])
         return result
 
     return write
 
 
 def transact_write_items(self, transact_items):
-    """moto's TransactWriteItems, followed by a snapshot of every table it wrote."""
-    _moto_methods["transact_write_items"](self, transact_items)
-    names = {item[kind]["TableName"] for item in transact_items for kind in item if "TableName" in item[kind]}
-    for name in names:
+    """TransactWriteItems, then one change of every partition it wrote, per table (nothing when it failed)."""
+    partitions = touched_partitions(self, transact_items)
+    _in_transaction.active = True
+    try:
+        _moto_methods["transact_write_items"](self, transact_items)
+    finally:
+        _in_transaction.active = False
+    for name in sorted({name for name, _hash_value in partitions}):
         table = self.get_table(name)
         if recovery_enabled(table):
-            record_snapshot(table)
+            record_partitions(table, [hash_value for table_name, hash_value in partitions if table_name == name])
 
 
 def update_continuous_backups(self, table_name, point_in_time_spec):
@@ -88,8 +128,7 @@ def update_continuous_backups(self, table_name, point_in_time_spec):
     was_enabled = recovery_enabled(table)
     result = _moto_methods["update_continuous_backups"](self, table_name, point_in_time_spec)
     if recovery_enabled(table) and not was_enabled:
-        table.__dict__[HISTORY] = []
-        record_snapshot(table)
+        start_history(table)
     return result
 
 
