@@ -225,8 +225,12 @@ def test_an_address_typed_before_the_page_is_ready_is_kept(page, path):
     sign-in after sign-out refused as "invalid e-mail" because set-up emptied the field)."""
     site = StubbedSite(page, cognito={"InitiateAuth": (400, {"__type": "NotAuthorizedException"})})
     held = []
-    # registered last, so it answers config.json before the stub does
-    page.route(f"{ORIGIN}/config.json", held.append)
+
+    def hold(route):
+        """Keep the request for config.json unanswered until the test fulfils it."""
+        held.append(route)
+
+    page.route(f"{ORIGIN}/config.json", hold)  # registered last, so it answers config.json before the stub does
     page.goto(f"{ORIGIN}{path}", wait_until="domcontentloaded")
     page.get_by_label("E-mail address").fill("typed@example.org")
     while not held:  # the page asks for its configuration on DOMContentLoaded
