@@ -73,8 +73,7 @@
   DoorPage.prototype.start = function () {
     var page = this;
     if (!page.cognito.signedIn()) {
-      page.cognito.clearSession();
-      page.signedOut.hidden = false;
+      page.helpers.showSignedOut(page, page.section);
       return;
     }
     page.api

@@ -33,10 +33,7 @@
   }
 
   OrdersPage.prototype.showSignedOut = function (code) {
-    this.cognito.clearSession();
-    this.section.hidden = true;
-    this.signedOut.hidden = false;
-    this.showStatus(code || null);
+    this.helpers.showSignedOut(this, this.section, code);
   };
 
   OrdersPage.prototype.orderItem = function (order) {

@@ -229,6 +229,15 @@
     return Boolean(first);
   }
 
+  /* A signed-in page's visitor has no session (any more): the tab's tokens go, the page's `section` hides and its
+     sign-in card (page.signedOut) shows; the status line says why (`code`), or nothing. */
+  function showSignedOut(page, section, code) {
+    root.creatorcloud.cognito.clearSession();
+    section.hidden = true;
+    page.signedOut.hidden = false;
+    page.showStatus(code || null);
+  }
+
   // --- calls ---------------------------------------------------------------------------------------------
 
   function setDisabled(controls, disabled) {
@@ -300,6 +309,7 @@
     showAlert: showAlert,
     clearAlert: clearAlert,
     signInAgain: signInAgain,
+    showSignedOut: showSignedOut,
     clearErrors: clearErrors,
     showFieldErrors: showFieldErrors,
     whileDisabled: whileDisabled,

@@ -56,10 +56,7 @@
   }
 
   TicketsPage.prototype.showSignedOut = function (code) {
-    this.cognito.clearSession();
-    this.section.hidden = true;
-    this.signedOut.hidden = false;
-    this.showStatus(code || null);
+    this.helpers.showSignedOut(this, this.section, code);
   };
 
   TicketsPage.prototype.ticketItem = function (ticket) {

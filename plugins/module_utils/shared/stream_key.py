@@ -24,6 +24,17 @@ def stream_key_secret_name(creator):
     return f"creatorcloud/{creator}/stream-key"
 
 
+def secret_state(secret, name):
+    """What a slice compares of a described secret: ARN, name, KMS key, whether deletion is scheduled, tags."""
+    return {
+        "arn": secret["ARN"],
+        "name": name,
+        "kms_key_id": secret.get("KmsKeyId"),
+        "deleted": bool(secret.get("DeletedDate")),
+        "tags": secret["Tags"],
+    }
+
+
 def read_secret(client, name):
     """The secret's ARN, KMS key, tags and which key it holds (never the value); None when it is missing."""
     secret = secretsmanager.describe_secret(client, name)
@@ -38,14 +49,7 @@ def read_secret(client, name):
             stored = {}
         if isinstance(stored, dict) and stored.get("stream_key"):
             record = {key: stored.get(key) for key in RECORD_KEYS}
-    return {
-        "arn": secret["ARN"],
-        "name": name,
-        "kms_key_id": secret.get("KmsKeyId"),
-        "deleted": bool(secret.get("DeletedDate")),
-        "tags": secret["Tags"],
-        "record": record,
-    }
+    return dict(secret_state(secret, name), record=record)
 
 
 def plan_key(changes, client, channel_arn, key_arns, created_key, rotate):

@@ -409,11 +409,17 @@ def public_order(row, admin=False):
     }
 
 
-def user_orders(user_id):
-    """Every ShopOrders row of the fan, read consistently (a Scan): export and erasure must not miss a new order."""
+def rows_of_user(table, user_id):
+    """Every row of `table` whose userId is the fan's, read consistently (a Scan): export and erasure must not miss
+    a row of the last second, which an index might not have yet."""
     return scan_all(
-        orders_table(), FilterExpression="userId = :me", ExpressionAttributeValues={":me": user_id}, ConsistentRead=True
+        table, FilterExpression="userId = :me", ExpressionAttributeValues={":me": user_id}, ConsistentRead=True
     )
+
+
+def user_orders(user_id):
+    """Every ShopOrders row of the fan."""
+    return rows_of_user(orders_table(), user_id)
 
 
 def listed_orders(user_id):

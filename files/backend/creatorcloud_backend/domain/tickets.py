@@ -30,7 +30,7 @@ from creatorcloud_backend.domain import ticket_codes
 from creatorcloud_backend.domain.profile import now
 from creatorcloud_backend.domain.shop import ERASED_PREFIX
 from creatorcloud_backend.domain.shop import every_page
-from creatorcloud_backend.domain.shop import scan_all
+from creatorcloud_backend.domain.shop import rows_of_user
 from creatorcloud_backend.domain.shop import typed_item
 from creatorcloud_backend.errors import ApiError
 from creatorcloud_backend.errors import Conflict
@@ -343,13 +343,8 @@ def own_tickets(caller):
 
 
 def user_tickets(user_id):
-    """Every Tickets row of the fan, read consistently (a Scan): export and erasure must not miss a new one."""
-    return scan_all(
-        tickets_table(),
-        FilterExpression="userId = :me",
-        ExpressionAttributeValues={":me": user_id},
-        ConsistentRead=True,
-    )
+    """Every Tickets row of the fan."""
+    return rows_of_user(tickets_table(), user_id)
 
 
 def export_tickets(user_id):

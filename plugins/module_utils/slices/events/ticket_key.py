@@ -14,6 +14,7 @@ import secrets
 
 from ansible_collections.creatorcloud.platform.plugins.module_utils.aws import secretsmanager
 from ansible_collections.creatorcloud.platform.plugins.module_utils.shared.stream_key import ensure_secret_settings
+from ansible_collections.creatorcloud.platform.plugins.module_utils.shared.stream_key import secret_state
 
 KEY_BYTES = 32
 
@@ -26,15 +27,7 @@ def ticket_key_secret_name(creator):
 def read_key_secret(client, name):
     """The secret's ARN, KMS key and tags (never its value); None when it is missing."""
     secret = secretsmanager.describe_secret(client, name)
-    if secret is None:
-        return None
-    return {
-        "arn": secret["ARN"],
-        "name": name,
-        "kms_key_id": secret.get("KmsKeyId"),
-        "deleted": bool(secret.get("DeletedDate")),
-        "tags": secret["Tags"],
-    }
+    return None if secret is None else secret_state(secret, name)
 
 
 def new_key_content(conceal):
