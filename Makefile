@@ -19,7 +19,7 @@ PYTEST_WORKERS ?= 2
 INTEGRATION_WORKERS ?= 2
 
 .PHONY: venv node demo test test-steps unit backend integration emulator-tests e2e browser lint ruff ansible-lint sanity molecule galaxy-importer bench \
-	ffmpeg aws-up aws-down serve gateway-down live-stream mail stripe-up stripe-down stripe-tests clean
+	ffmpeg aws-up aws-down serve gateway-down live-stream mail group stripe-up stripe-down stripe-tests clean
 
 venv: $(VENV)/.installed
 
@@ -57,6 +57,11 @@ stripe-up: venv
 stripe-down: venv
 	$(STRIPE) down
 
+# A fan of the local stack into a group of creator $(CREATOR)'s pool: TO=address, GROUP=door (the check-in page),
+# moderator, admin, premium or member. The fan signs in again to get a token that names it.
+group: venv
+	$(PY) tools/local_group.py --creator $(CREATOR) --email $(TO) --group $(or $(GROUP),door)
+
 # The mails the emulated Cognito "sent" (sign-up codes, password resets, invitations): TO=address for one.
 mail: venv
 	$(EMULATOR) mail $(if $(TO),--to $(TO))
@@ -78,6 +83,8 @@ demo: venv node aws-up
 	@echo "creator2: the checkout is the local Stripe stand-in on $(STRIPE_URL) (test mode, no real money; Pay"
 	@echo "always succeeds with the test card 4242 4242 4242 4242), and its events reach each creator's gateway:"
 	@echo "  $(STRIPE) events --port $(STRIPE_PORT)     # every event and its delivery"
+	@echo "creator1's events page sells tickets (the free meet-up needs no payment); to check them in at"
+	@echo "door.html, make a fan door staff: make group TO=you@example.com GROUP=door"
 	@echo "and stop everything (emulator, gateways, stand-in) with: make aws-down"
 	@echo
 	@echo "creator1's site: $$($(GATEWAY) url --creator creator1)"

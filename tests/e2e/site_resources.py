@@ -9,6 +9,7 @@ while onboard.yml does not run the website role yet.
 """
 
 import boto3
+import local_group
 from creatorcloud_gateway.collection import naming
 
 REGION = "eu-central-1"
@@ -120,12 +121,6 @@ class CreatorWebsite:
         self.cloudfront.update_distribution(Id=distribution_id, IfMatch=current["ETag"], DistributionConfig=config)
 
 
-def add_fan_to_group(endpoint_url, creator, account_id, email, group):
-    """Put a fan (by e-mail, the pool's username) into a group of the creator's user pool, as an admin would."""
-    cognito = boto3.client(
-        "cognito-idp", region_name=REGION, endpoint_url=endpoint_url, **creator_credentials(endpoint_url, account_id)
-    )
-    pool_name = naming.resource_name(creator, "users")
-    pools = [pool["Id"] for pool in cognito.list_user_pools(MaxResults=60)["UserPools"] if pool["Name"] == pool_name]
-    assert len(pools) == 1, f"{creator} has no user pool {pool_name} (found {pools})"
-    cognito.admin_add_user_to_group(UserPoolId=pools[0], Username=email, GroupName=group)
+def add_fan_to_group(endpoint_url, creator, email, group):
+    """Put a fan (by e-mail, the pool's username) into a group of the creator's user pool, as `make group` does."""
+    local_group.add_to_group(creator, email, group, endpoint_url)

@@ -103,7 +103,7 @@ def fan_on_live_page(isolated_page, gateways, site_emulator, onboarded, warm_rev
         confirm(page, site_emulator.endpoint_url, email)
         if group:
             # Before signing in, so the ID token carries the group (cognito:groups) that shows the controls.
-            add_fan_to_group(site_emulator.endpoint_url, "creator1", onboarded["creator1"], email, group)
+            add_fan_to_group(site_emulator.endpoint_url, "creator1", email, group)
         sign_in(page, site_url, email)
         page.goto(site_url + "en/live.html", wait_until="domcontentloaded")
         expect(page.locator("[data-chat-state]")).to_have_text(CONNECTED, timeout=TIMEOUT_MS)

@@ -46,7 +46,7 @@ def signed_in_person(isolated_page, gateways, site_emulator, onboarded, group=No
     confirm(page, site_emulator.endpoint_url, email)
     if group:
         # As an operator would, before the person signs in: the ID token then names the group.
-        add_fan_to_group(site_emulator.endpoint_url, CREATOR, onboarded[CREATOR], email, group)
+        add_fan_to_group(site_emulator.endpoint_url, CREATOR, email, group)
     sign_in(page, site_url, email)
     return page, record
 
