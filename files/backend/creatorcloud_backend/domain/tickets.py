@@ -55,13 +55,21 @@ def new_order_id():
     return base64.b32encode(secrets.token_bytes(10)).decode()
 
 
+def ticket_id(number):
+    """The id of an order's ticket `number` (1..N): two digits, so the ids sort in order."""
+    return f"{number:02d}"
+
+
+FIRST_TICKET = ticket_id(1)
+
+
 def ticket_rows(order_id, row, caller, quantity, status):
     """The Tickets rows of a new order of `quantity` tickets for the event `row`."""
     created = now()
     return [
         {
             "orderId": order_id,
-            "ticketId": f"{number:02d}",
+            "ticketId": ticket_id(number),
             "eventId": row["eventId"],
             "userId": caller.user_id,
             "email": caller.email,
@@ -163,12 +171,12 @@ def checkout(caller, event_id, quantity, language=None):
     except payments.PaymentError:
         release(order_id)
         raise
-    for number in range(1, quantity + 1):
-        tickets_table().update_item(
-            Key={"orderId": order_id, "ticketId": f"{number:02d}"},
-            UpdateExpression="SET stripeSessionId = :session",
-            ExpressionAttributeValues={":session": session["id"]},
-        )
+    # The order's first ticket carries its Checkout Session (cancel_unpaid expires it): one write per checkout.
+    tickets_table().update_item(
+        Key={"orderId": order_id, "ticketId": FIRST_TICKET},
+        UpdateExpression="SET stripeSessionId = :session",
+        ExpressionAttributeValues={":session": session["id"]},
+    )
     return {"order_id": order_id, "checkout_url": session["url"]}
 
 
@@ -187,14 +195,19 @@ def order_tickets(order_id):
     )["Items"]
 
 
-def settle(order_id, to_status, from_counter, to_counter, **attributes):
-    """Move every ticket of the order from reserved to `to_status` and the counters with them, exactly once.
+def reserved_tickets(order_id):
+    """The order's tickets that are still held (none when the order is unknown or settled)."""
+    return [ticket for ticket in order_tickets(order_id) if ticket["status"] == RESERVED]
 
-    True if this call moved them; False when the order is unknown or its tickets were settled already.
+
+def settle(tickets, to_status, from_counter, to_counter, **attributes):
+    """Move the held `tickets` of one order to `to_status` and the counters with them, exactly once.
+
+    True if this call moved them; False when there are none or they were settled meanwhile.
     """
-    tickets = [ticket for ticket in order_tickets(order_id) if ticket["status"] == RESERVED]
     if not tickets:
         return False
+    order_id = tickets[0]["orderId"]
     settings = current_settings()
     names = {"#status": "status", **{f"#{name}": name for name in attributes}}
     values = {":to": {"S": to_status}, ":reserved": {"S": RESERVED}, ":now": {"S": now()}}
@@ -234,24 +247,31 @@ def settle(order_id, to_status, from_counter, to_counter, **attributes):
 
 def mark_paid(order_id, payment_intent_id):
     """checkout.session.completed (paid): the held tickets are the fan's, permanently until refunded."""
-    return settle(order_id, PAID, "ticketsHeld", "ticketsSold", stripePaymentId=payment_intent_id or "", paidAt=now())
+    return settle(
+        reserved_tickets(order_id),
+        PAID,
+        "ticketsHeld",
+        "ticketsSold",
+        stripePaymentId=payment_intent_id or "",
+        paidAt=now(),
+    )
 
 
 def release(order_id):
     """The hold ends unpaid (expired, failed, refused): the tickets go back on sale, exactly once."""
-    return settle(order_id, RELEASED, "ticketsHeld", "ticketsAvailable")
+    return settle(reserved_tickets(order_id), RELEASED, "ticketsHeld", "ticketsAvailable")
 
 
 def cancel_unpaid(order_id):
     """A failed payment: expire the order's Checkout Session so it can no longer be paid, then release the hold."""
-    tickets = [ticket for ticket in order_tickets(order_id) if ticket["status"] == RESERVED]
+    tickets = reserved_tickets(order_id)
     if not tickets:
         return False
-    session_id = tickets[0].get("stripeSessionId")
+    session_id = next((ticket["stripeSessionId"] for ticket in tickets if ticket.get("stripeSessionId")), None)
     # A completed session means the fan paid after all (a retried card): checkout.session.completed does the rest.
     if session_id and not payments.close_unpaid_session(session_id):
         return False
-    return release(order_id)
+    return settle(tickets, RELEASED, "ticketsHeld", "ticketsAvailable")
 
 
 class NotYetPaid(ApiError):
