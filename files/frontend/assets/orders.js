@@ -127,12 +127,7 @@
   };
 
   OrdersPage.prototype.fail = function (error) {
-    if (error.status === 401) {
-      this.showSignedOut("unauthorized");
-      return;
-    }
-    this.section.hidden = false;
-    this.state.textContent = this.text(this.text.has(error.code) ? error.code : "orders_failed");
+    this.helpers.showListError(this, error, "orders_failed");
   };
 
   OrdersPage.prototype.start = function () {

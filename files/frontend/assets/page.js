@@ -238,6 +238,17 @@
     page.showStatus(code || null);
   }
 
+  /* A signed-in list page (orders, tickets) could not load: an ended session shows the sign-in card, any other error
+     says why in the list's state line (page.state), by its code or else by `fallback`. */
+  function showListError(page, error, fallback) {
+    if (error.status === 401) {
+      showSignedOut(page, page.section, "unauthorized");
+      return;
+    }
+    page.section.hidden = false;
+    page.state.textContent = page.text(page.text.has(error.code) ? error.code : fallback);
+  }
+
   // --- calls ---------------------------------------------------------------------------------------------
 
   function setDisabled(controls, disabled) {
@@ -310,6 +321,7 @@
     clearAlert: clearAlert,
     signInAgain: signInAgain,
     showSignedOut: showSignedOut,
+    showListError: showListError,
     clearErrors: clearErrors,
     showFieldErrors: showFieldErrors,
     whileDisabled: whileDisabled,

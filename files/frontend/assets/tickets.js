@@ -126,12 +126,7 @@
   };
 
   TicketsPage.prototype.fail = function (error) {
-    if (error.status === 401) {
-      this.showSignedOut("unauthorized");
-      return;
-    }
-    this.section.hidden = false;
-    this.state.textContent = this.text(this.text.has(error.code) ? error.code : "load_failed");
+    this.helpers.showListError(this, error, "load_failed");
   };
 
   TicketsPage.prototype.start = function () {
